@@ -1,0 +1,131 @@
+"""The figures, one module each, and :func:`draw`, which makes any of them.
+
+Each figure module has a one-line docstring (shown by ``lstm-figures list``) and a
+``build(trace, labels) -> Layout`` function: pure geometry read from the trace.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from lstm_figures.labels import Labels
+
+if TYPE_CHECKING:
+    import torch
+    from matplotlib.figure import Figure
+    from torch import nn
+
+    from lstm_figures.layout import Layout
+    from lstm_figures.tracing import Trace
+
+#: Figure names, in the order the tutorial introduces them.
+FIGURES = (
+    "unrolled",
+    "stacked",
+    "data_cube",
+    "batch_first",
+    "bidirectional",
+    "state_locations",
+)
+
+
+def _module(name: str):
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure {name!r}; expected one of {FIGURES}")
+    return importlib.import_module(f"lstm_figures.figures.{name}")
+
+
+def summary(name: str) -> str:
+    """The one-line description of a figure (its module's docstring)."""
+    return _module(name).__doc__.strip().splitlines()[0]
+
+
+def to_trace(
+    module_or_trace: nn.Module | Trace,
+    x: torch.Tensor | None = None,
+    hx: torch.Tensor | tuple | None = None,
+) -> Trace:
+    """A trace of ``module_or_trace`` (or the trace itself), with a default input if none."""
+    from lstm_figures.models import example_input
+    from lstm_figures.tracing import Trace, trace
+
+    if isinstance(module_or_trace, Trace):
+        if x is not None or hx is not None:
+            raise ValueError("x and hx must be None when drawing an existing Trace")
+        return module_or_trace
+    if x is None:
+        from lstm_figures.validation import check_module
+
+        check_module(module_or_trace)
+        x = example_input(module_or_trace)
+    return trace(module_or_trace, x, hx)
+
+
+def build(name: str, tr: Trace, lang: str | None = None) -> Layout:
+    """The layout of figure ``name`` for a trace, without drawing it."""
+    return _module(name).build(tr, Labels(lang))
+
+
+def draw(
+    name: str,
+    module_or_trace: nn.Module | Trace,
+    x: torch.Tensor | None = None,
+    *,
+    hx: torch.Tensor | tuple | None = None,
+    lang: str | None = None,
+    theme: str = "light",
+) -> Figure:
+    """Draw one of the figures from a real forward pass.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`FIGURES`.
+    module_or_trace : torch.nn.LSTM, torch.nn.GRU, torch.nn.RNN or Trace
+        The model to run, or a trace already made with :func:`lstm_figures.trace`.
+    x : torch.Tensor, optional
+        Input for the module; a small seeded input (T = 5, N = 3) when omitted.
+    hx : torch.Tensor or tuple of torch.Tensor, optional
+        Initial state, as for the module itself.
+    lang : {"en", "zh_CN"}, optional
+        Language of every word in the figure; the default language when omitted
+        (see :func:`lstm_figures.set_default_language`).
+    theme : {"light", "dark"}, optional
+        Colours for a light or a dark page.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A pyplot figure; its ``lstm_figures`` attribute records the name, trace,
+        language, theme and alt text (used by the docs' image scraper).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, language or theme, or input of the wrong shape.
+    TypeError
+        If the module is not an LSTM, GRU or RNN.
+
+    Examples
+    --------
+    >>> import torch, lstm_figures as lf
+    >>> fig = lf.draw("stacked", torch.nn.LSTM(3, 4, num_layers=2))
+    """
+    from lstm_figures.drawing import render
+    from lstm_figures.themes import get_theme
+
+    figure_module = _module(name)
+    labels = Labels(lang)
+    palette = get_theme(theme)
+    tr = to_trace(module_or_trace, x, hx)
+    layout = figure_module.build(tr, labels)
+    fig = render(layout, palette, labels.lang)
+    fig.lstm_figures = {
+        "name": name,
+        "trace": tr,
+        "lang": labels.lang,
+        "theme": palette.name,
+        "alt": layout.alt,
+    }
+    return fig

@@ -1,0 +1,66 @@
+"""Write figures to PNG, SVG or PDF, byte for byte the same on every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+FORMATS = ("png", "svg", "pdf")
+
+# No dates or software versions in the files: same figure, same bytes.
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+
+
+def check_path(path: str | Path) -> tuple[Path, str]:
+    """Validate an output path; return it and its format (the suffix, lower case)."""
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError(
+            f"cannot tell the format of {str(path)!r}: the name must end in "
+            + ", ".join(f".{f}" for f in FORMATS)
+        )
+    if not path.parent.is_dir():
+        raise ValueError(f"the folder {str(path.parent)!r} does not exist")
+    return path, suffix
+
+
+def save(fig: Figure, path: str | Path, *, dpi: float = 150) -> Path:
+    """Save ``fig`` to ``path`` as PNG, SVG or PDF (chosen by the suffix), deterministically.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Usually what :func:`lstm_figures.draw` returned.
+    path : str or pathlib.Path
+        Where to write; the folder must exist.
+    dpi : float, optional
+        Resolution of PNG output (SVG and PDF are vector).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not .png, .svg or .pdf, or the folder does not exist.
+    """
+    path, fmt = check_path(path)
+    # A fixed salt gives SVG elements the same ids on every run.
+    with mpl.rc_context({"svg.hashsalt": "lstm-figures", "svg.fonttype": "path"}):
+        fig.savefig(
+            path,
+            format=fmt,
+            dpi=dpi,
+            facecolor=fig.get_facecolor(),
+            metadata=_METADATA[fmt],
+        )
+    return path
