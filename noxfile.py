@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import nox
 
@@ -35,3 +36,40 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html/ (``-- en`` or ``-- zh_CN`` for one language)."""
+    install_project(session, "docs")
+    session.run("python", "docs/build.py", *session.posargs)
+
+
+@nox.session(name="docs-live")
+def docs_live(session: nox.Session) -> None:
+    """Serve a live preview that rebuilds on every change (``-- zh_CN`` for Chinese)."""
+    install_project(session, "docs")
+    session.install("sphinx-autobuild>=2024.4")
+    lang = session.posargs[0] if session.posargs else "en"
+    sync = f"python docs/build.py --sync-only {lang}"
+    session.run("python", "docs/build.py", "--sync-only", lang)
+    session.run(
+        "sphinx-autobuild",
+        f"docs/_build/src/{lang}",
+        f"docs/_build/html/{lang}",
+        "-D",
+        f"language={lang}",
+        "-d",
+        f"docs/_build/doctrees/{lang}",
+        "--pre-build",
+        sync,
+        "--watch",
+        "docs",
+        "--watch",
+        "gallery",
+        "--watch",
+        "lstm_figures",
+        "--ignore",
+        "docs/_build/*",
+        env={"LSTM_FIGURES_REPO": str(Path(__file__).parent.resolve())},
+    )

@@ -376,7 +376,7 @@ def _run_layer(module, kind, layer, inputs, h, c, valid) -> _LayerRun:
             else:
                 pre = projected[s] + recurrent
                 activation = torch.tanh if module.nonlinearity == "tanh" else torch.relu
-                new_h = activation(pre, out=hidden[s])
+                new_h = hidden[s].copy_(activation(pre))  # torch.relu has no out=
         if valid is None:
             h, c = new_h, new_c
             continue

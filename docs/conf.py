@@ -1,0 +1,121 @@
+"""Sphinx configuration, shared by every language.
+
+The build (``docs/build.py``, run by ``nox -s docs``) copies the sources into one tree per
+language and runs Sphinx on each with ``-D language=...``; the language is therefore read
+in a ``config-inited`` handler, after ``-D`` has been applied.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The repository root: conf.py runs from a per-language copy under docs/_build/src/<lang>/,
+# or from docs/ itself.
+REPO = Path(os.environ.get("LSTM_FIGURES_REPO", Path(__file__).resolve().parent.parent))
+
+project = "lstm-figures"
+author = "the lstm-figures developers"
+copyright = "2026, the lstm-figures developers"
+language = "en"
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.intersphinx",
+    "numpydoc",
+    "sphinx_copybutton",
+    "sphinx_gallery.gen_gallery",
+]
+
+# gallery/ holds the examples' sources: sphinx-gallery reads them, Sphinx reads its output.
+exclude_patterns = ["_build", "gallery", "**.ipynb_checkpoints"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+
+# -- Output ------------------------------------------------------------------
+html_theme = "furo"
+html_title = "lstm-figures"
+html_favicon = "_static/favicon.svg"
+html_css_files = ["custom.css"]
+html_last_updated_fmt = None  # no build dates in pages: same sources, same bytes
+html_copy_source = False
+html_show_sourcelink = False
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/languages.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+html_theme_options = {
+    "source_repository": "https://github.com/lstm-figures/lstm-figures/",
+    "source_branch": "main",
+    "source_directory": "docs/",
+}
+
+# -- Languages ---------------------------------------------------------------
+locale_dirs = [str(REPO / "docs" / "locale")]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = False  # no file paths or line numbers in catalogues: smaller diffs
+# Thumbnail titles in the gallery index are raw HTML.
+gettext_additional_targets = ["raw"]
+#: Language codes of the site, and their names in their own language.
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+html_context = {"site_languages": LANGUAGES}
+
+# -- Extensions --------------------------------------------------------------
+autodoc_typehints = "none"  # numpydoc renders the types from the docstrings
+numpydoc_show_class_members = False
+numpydoc_xref_param_type = False
+intersphinx_mapping = {}  # no network: nothing is fetched at build time
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+
+sphinx_gallery_conf = {
+    "examples_dirs": "gallery",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "image_scrapers": ("lstm_figures.gallery_scraper.scrape",),
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    # Timings differ from build to build: hide them everywhere.
+    "min_reported_time": float("inf"),
+    "write_computation_times": False,
+    "show_memory": False,
+    "show_signature": False,
+    "backreferences_dir": None,
+    "capture_repr": (),
+}
+
+
+def _set_language(app, config) -> None:
+    """Figures drawn while this build runs its examples use the build's language."""
+    from lstm_figures import set_default_language
+
+    set_default_language(config.language or "en")
+    if config.language == "zh_CN":
+        _quiet_jieba(app)
+        # Chinese search splits pages into words with jieba; teaching it the glossary's terms
+        # keeps e.g. 隐藏状态 one searchable word.
+        config.html_search_options = {"dict": str(Path(app.confdir) / "search_terms_zh.txt")}
+
+
+def _quiet_jieba(app) -> None:
+    """jieba logs to stderr and caches in /tmp by default: keep it quiet and in _build."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = str(Path(app.doctreedir).parent)
+
+
+def setup(app):
+    app.connect("config-inited", _set_language)
