@@ -27,7 +27,18 @@ _EXPORTS = {
     "MissingGlyphError": "lstm_figures.fonts",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "FIGURES",
+    "LANGUAGES",
+    "THEMES",
+    "MissingGlyphError",
+    "Trace",
+    "TraceMismatchError",
+    "draw",
+    "save",
+    "set_default_language",
+    "trace",
+]
 
 if TYPE_CHECKING:
     from lstm_figures.figures import FIGURES, draw

@@ -23,11 +23,16 @@ class MissingGlyphError(ValueError):
 
 @functools.cache
 def _register_cjk() -> str:
-    import matplotlib.font_manager as font_manager
     import noto_cjk_sans_otc
+    from matplotlib import font_manager
 
-    font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
-    return str(noto_cjk_sans_otc.FONT_PATH)
+    ours = str(noto_cjk_sans_otc.FONT_PATH)
+    manager = font_manager.fontManager
+    manager.addfont(ours)
+    # A system copy of Noto Sans CJK (e.g. Debian's, installed for a browser) would tie with
+    # ours and win by coming first: put ours first so figures use the project's own font.
+    manager.ttflist.sort(key=lambda entry: entry.fname != ours)
+    return ours
 
 
 def families(lang: str, family: str = "sans") -> list[str]:

@@ -9,7 +9,6 @@ dark. Tests inspect layouts directly: geometry is testable without rendering.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ class Polygon:
     alpha: float = 1.0
 
 
-Element = Union[Box, Arrow, Text, Polygon]
+Element = Box | Arrow | Text | Polygon
 
 
 @dataclass

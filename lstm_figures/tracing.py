@@ -344,7 +344,9 @@ def _run_layer(module, kind, layer, inputs, h, c, valid) -> _LayerRun:
     elif valid is not None:
         valid = valid.unsqueeze(1)
     weight_hh_t = w["weight_hh"].transpose(1, 2).contiguous()
-    weight_hr_t = w["weight_hr"].transpose(1, 2).contiguous() if w["weight_hr"] is not None else None
+    weight_hr_t = (
+        w["weight_hr"].transpose(1, 2).contiguous() if w["weight_hr"] is not None else None
+    )
     names = GATE_NAMES[kind]
     hidden = inputs.new_zeros(steps, directions, batch, h.shape[-1])
     cells = inputs.new_zeros(steps, directions, batch, size) if c is not None else None
@@ -399,7 +401,8 @@ def _run_layer(module, kind, layer, inputs, h, c, valid) -> _LayerRun:
     return _LayerRun(
         hidden=list(hidden.unbind(1)),
         cell=list(cells.unbind(1)) if cells is not None else None,
-        gates=[dict(zip(names, a.split(size, dim=-1))) for a in activated.unbind(1)],
+        # An RNN has no gates: its empty store splits into one empty piece, zipped away.
+        gates=[dict(zip(names, a.split(size, dim=-1), strict=False)) for a in activated.unbind(1)],
         h_last=h_last,
         c_last=c_last,
     )

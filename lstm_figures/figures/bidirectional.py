@@ -1,0 +1,161 @@
+"""A bidirectional LSTM: a forward and a backward row per layer, concatenated at each step."""
+
+from __future__ import annotations
+
+import itertools
+
+import torch
+
+from lstm_figures.figures import grid as g
+from lstm_figures.labels import Labels
+from lstm_figures.layout import Element, Layout, Text
+from lstm_figures.tracing import Trace
+
+_TOP_LINK = 0.32  # from the top layer up to the output bars
+_LABEL_SIZE, _MONO_SIZE = 8.5, 8
+_NOTE_BOTTOM, _NOTE_PITCH = 0.2, 0.24
+_INPUT_Y = 1.2
+_LINE = 0.17  # between the lines of a label block
+
+
+def build(tr: Trace, labels: Labels) -> Layout:
+    if tr.num_directions != 2:
+        raise ValueError("the bidirectional figure needs a module built with bidirectional=True")
+    layers = [layer for layer in g.grid_axes(tr)[1] if layer is not None]
+    names_x = 0.22 + max(g.text_width(labels("layer_n", n=n), _LABEL_SIZE) for n in layers)
+    names_w = g.block_width([labels("bidir_forward"), labels("bidir_backward")], _LABEL_SIZE)
+    h_n_w = g.text_width(f"h_n[{2 * tr.num_layers - 1}]", _MONO_SIZE)
+    # Left to right: layer names, direction names, the backward rows' h_n, the grid.
+    grid = g.cell_grid(tr, names_x + names_w + h_n_w + 0.25, _INPUT_Y + 0.62)
+    top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
+    blocks = [_output_text(tr, labels)] + [
+        _link_text(tr, labels, below, above) for _, below, above in _layer_pairs(grid)
+    ]
+    right_w = max(g.block_width(block, _MONO_SIZE) for block in blocks)
+    notes = _notes(tr, labels)
+    title = labels("bidir_title", layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
+    width = max(
+        grid.span[1] + 0.35 + right_w,
+        0.3 + g.block_width(notes, _LABEL_SIZE),
+        g.title_width(title),
+    )
+    height = top_bar + 0.75
+    layout = Layout(width=width, height=height)
+    layout.alt = _alt(tr, labels)
+    layout.add(g.title(title, width, height))
+    for band, layer in grid.bands():
+        layout.add(*_layer_rows(grid, tr, labels, band, layer, names_x))
+    for band, _, _ in _layer_pairs(grid):
+        for slot, _ in grid.columns():
+            layout.add(*g.layer_links(grid, slot, band))
+    right_x = grid.span[1] + 0.2
+    layout.add(Text(right_x, top_bar, "\n".join(blocks[0]), size=_MONO_SIZE, ha="left"))
+    for (band, _, _), block in zip(_layer_pairs(grid), blocks[1:], strict=True):
+        layout.add(
+            Text(right_x, g.link_y(grid, band), "\n".join(block), size=_MONO_SIZE, ha="left")
+        )
+    layout.add(*g.output_strip(grid, tr, labels, top_bar, names=False))
+    layout.add(*g.input_strip(grid, _INPUT_Y))
+    layout.add(Text(0.12, _INPUT_Y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
+    layout.add(*g.time_labels(grid, labels, _INPUT_Y - 0.32))
+    points = [(_INPUT_Y, None), (top_bar, None)]
+    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(2)]
+    layout.add(*g.time_gap_marks(grid, points))
+    layout.add(*g.layer_gap_marks(grid, 0.4))
+    layout.add(
+        Text(0.15, _NOTE_BOTTOM + _NOTE_PITCH / 2, "\n".join(notes), size=_LABEL_SIZE, ha="left")
+    )
+    return layout
+
+
+def _layer_pairs(grid: g.Grid) -> list[tuple[int, int, int]]:
+    """(band, layer, layer above) for every two drawn layers next to each other."""
+    return [
+        (band, below, above)
+        for band, (below, above) in enumerate(itertools.pairwise(grid.layers))
+        if below is not None and above is not None
+    ]
+
+
+def _concat(tr: Trace, layer: int, t: int) -> torch.Tensor:
+    """Both directions' h at one step, side by side: what the layer passes on."""
+    return torch.cat((tr.hidden(layer, 0, t), tr.hidden(layer, 1, t)), dim=-1)
+
+
+def _alt(tr: Trace, labels: Labels) -> str:
+    return labels(
+        "bidir_alt",
+        layers=tr.num_layers,
+        kind=tr.kind,
+        steps=tr.seq_len,
+        last=tr.seq_len - 1,
+        h_shape=labels.shape(tuple(tr.hidden(0, 0, 0).shape)),
+        cat_shape=labels.shape(tuple(_concat(tr, 0, 0).shape)),
+    )
+
+
+def _layer_rows(
+    grid: g.Grid, tr: Trace, labels: Labels, band: int, layer: int, names_x: float
+) -> list[Element]:
+    """One layer: its forward and backward rows, their names, and where h_n takes each."""
+    middle = (grid.y(band, 0) + grid.y(band, 1)) / 2
+    elements: list[Element] = [
+        Text(0.12, middle, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left")
+    ]
+    for direction, (role, name) in enumerate(
+        (("hidden", "bidir_forward"), ("backward", "bidir_backward"))
+    ):
+        y = grid.y(band, direction)
+        edge = "backward" if direction else "edge"
+        elements.append(Text(names_x, y, labels(name), size=_LABEL_SIZE, ha="left", role=role))
+        elements += [
+            grid.box(band, direction, slot, edge=edge, linewidth=1.1) for slot, _ in grid.columns()
+        ]
+        elements += g.carry_arrows(grid, band, direction, role=role)
+        arrows, _, end = g.row_ends(grid, band, direction, role=role, final=True)
+        elements += arrows
+        # h_n takes the state where the row ends: on the right forward, at t = 0 backward.
+        elements.append(
+            Text(
+                end[0] + (0.04 if direction == 0 else -0.04),
+                end[1],
+                f"h_n[{tr.num_directions * layer + direction}]",
+                size=8,
+                ha="left" if direction == 0 else "right",
+                role=role,
+                family="mono",
+            )
+        )
+    return elements
+
+
+def _link_text(tr: Trace, labels: Labels, below: int, above: int) -> tuple[str, ...]:
+    """Between two layers: the concatenated h, and what the layer above expects."""
+    concat = tuple(_concat(tr, below, 0).shape)
+    weight = f"weight_ih_l{above}"
+    return (
+        labels("bidir_concat", shape=labels.shape(concat)),
+        labels("bidir_next_input", n=above, size=concat[-1]),
+        labels("shape_of", name=weight, shape=labels.shape(tr.parameter_shapes[weight])),
+    )
+
+
+def _output_text(tr: Trace, labels: Labels) -> tuple[str, ...]:
+    """Above the top layer: each step's concatenation is output[t]."""
+    shape = labels.shape(tuple(g.output_at(tr, 0).shape))
+    return (
+        labels("shape_of", name=g.output_index(tr, labels, "t"), shape=shape),
+        labels("bidir_output_is"),
+    )
+
+
+def _notes(tr: Trace, labels: Labels) -> tuple[str, ...]:
+    """The order of h_n's first axis, and where the backward row's final state is."""
+    return (
+        labels("bidir_h_n_order", shape=labels.shape(tuple(tr.h_n.shape))),
+        labels(
+            "bidir_final_note",
+            first=g.output_index(tr, labels, 0),
+            final=g.output_index(tr, labels, -1),
+        ),
+    )

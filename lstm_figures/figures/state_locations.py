@@ -1,0 +1,249 @@
+"""Where output, h_n and c_n sit in the layer × time grid, each place checked with allclose."""
+
+from __future__ import annotations
+
+import torch
+
+from lstm_figures.figures import grid as g
+from lstm_figures.labels import Labels
+from lstm_figures.layout import Box, Element, Layout, Text
+from lstm_figures.tracing import Trace, TraceMismatchError
+
+# The trace's own tolerance for its step-by-step recomputation against PyTorch.
+_RTOL, _ATOL = 1e-4, 1e-5
+_LABEL_SIZE, _MONO_SIZE = 8.5, 8
+_LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
+_INPUT_Y = 1.45
+_TOP_LINK = 0.32  # from the top layer up to the output bars
+_FINAL_EDGE = 2.4  # outline width of the cells whose states are h_n (and c_n)
+
+
+def check_locations(tr: Trace) -> None:
+    """Check that ``output`` and ``h_n``/``c_n`` are where the figure draws them.
+
+    ``output`` at every step holds the top layer's h of each direction, and ``h_n[l * D + d]``
+    (and ``c_n``) holds layer l, direction d at its final step. Raises
+    :class:`~lstm_figures.tracing.TraceMismatchError` otherwise, which never happens for a
+    real trace: the check is what lets the figure claim it.
+    """
+    top = tr.num_layers - 1
+    for direction in range(tr.num_directions):
+        top_row = torch.stack([tr.hidden(top, direction, t) for t in range(tr.seq_len)])
+        outputs = torch.stack([g.output_at(tr, t) for t in range(tr.seq_len)])
+        _require(outputs[..., g.direction_slice(tr, direction)], top_row, "output")
+    sequences = range(tr.batch_size) if tr.lengths else [None]
+    for layer in range(tr.num_layers):
+        for direction in range(tr.num_directions):
+            index = layer * tr.num_directions + direction
+            states = [("h_n", tr.h_n, tr.hidden)]
+            if tr.c_n is not None:
+                states.append(("c_n", tr.c_n, tr.cell))
+            for name, final, per_step in states:
+                for n in sequences:
+                    t = tr.final_step(direction, n or 0)
+                    expected = per_step(layer, direction, t)
+                    actual = final[index]
+                    if n is not None:
+                        expected, actual = expected[n], actual[n]
+                    _require(actual, expected, f"{name}[{index}]")
+
+
+def _require(actual: torch.Tensor, expected: torch.Tensor, name: str) -> None:
+    if actual.shape != expected.shape or not torch.allclose(actual, expected, _RTOL, _ATOL):
+        raise TraceMismatchError(f"{name} is not where the state_locations figure draws it")
+
+
+def build(tr: Trace, labels: Labels) -> Layout:
+    check_locations(tr)
+    two = tr.num_directions == 2
+    layers = [layer for layer in g.grid_axes(tr)[1] if layer is not None]
+    names_x = 0.22 + max(g.text_width(labels("layer_n", n=n), _LABEL_SIZE) for n in layers)
+    margin = names_x + 0.1
+    if two:
+        direction_names = [labels("bidir_forward"), labels("bidir_backward")]
+        margin += g.block_width(direction_names, _LABEL_SIZE) + 0.15
+        margin += g.text_width(_final_name(tr, tr.num_layers - 1, 1), _MONO_SIZE) + 0.1
+    grid = g.cell_grid(tr, margin, _INPUT_Y + 0.62)
+    top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
+    output_label = labels("shape_of", name="output", shape=labels.shape(tr.shapes()["output"]))
+    # The output frame can reach past the grid by half an output[t] name.
+    name = g.output_index(tr, labels, tr.seq_len - 1)
+    frame_overhang = max(0.0, g.text_width(name, g.OUTPUT_LABEL_SIZE) / 2 - grid.cell_w / 2)
+    right = max(
+        g.STUB + 0.1 + g.text_width(_final_name(tr, tr.num_layers - 1, 0), _MONO_SIZE),
+        frame_overhang + 0.35 + g.text_width(output_label, _MONO_SIZE),
+    )
+    legend = _legend(tr, labels)
+    key = "states_title" if tr.c_n is not None else "states_title_h_only"
+    title = labels(key, layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
+    width = max(
+        grid.span[1] + right + 0.2,
+        0.9 + g.block_width(legend, _LABEL_SIZE),
+        g.title_width(title),
+    )
+    height = top_bar + 1.0
+    layout = Layout(width=width, height=height)
+    layout.alt = _alt(tr, labels)
+    layout.add(g.title(title, width, height))
+    for band, layer in grid.bands():
+        layout.add(*_layer_rows(grid, tr, labels, band, layer, names_x))
+    for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
+        if below is not None and above is not None:
+            for slot, _ in grid.columns():
+                layout.add(*g.layer_links(grid, slot, band))
+    layout.add(*g.output_strip(grid, tr, labels, top_bar))
+    layout.add(*_output_frame(grid, tr, labels, top_bar, output_label))
+    layout.add(*g.input_strip(grid, _INPUT_Y))
+    layout.add(Text(0.12, _INPUT_Y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
+    layout.add(*g.time_labels(grid, labels, _INPUT_Y - 0.32))
+    points = [(_INPUT_Y, None), (top_bar, None)]
+    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(grid.directions)]
+    layout.add(*g.time_gap_marks(grid, points))
+    layout.add(*g.layer_gap_marks(grid, 0.4))
+    layout.add(*_legend_elements(legend, labels))
+    return layout
+
+
+def _final_name(tr: Trace, layer: int, direction: int) -> str:
+    """The entries of h_n (and c_n) that hold one row's final state, as code."""
+    index = layer * tr.num_directions + direction
+    names = [f"h_n[{index}]"] + ([f"c_n[{index}]"] if tr.c_n is not None else [])
+    return ", ".join(names)
+
+
+def _final_slot(grid: g.Grid, tr: Trace, direction: int) -> int | None:
+    """The column of a row's final step (for the first sequence), None if it is elided."""
+    final = tr.final_step(direction)
+    return grid.steps.index(final) if final in grid.steps else None
+
+
+def _layer_rows(
+    grid: g.Grid, tr: Trace, labels: Labels, band: int, layer: int, names_x: float
+) -> list[Element]:
+    """One layer's rows: cells, carried state, and the cell whose state h_n keeps."""
+    two = grid.directions == 2
+    middle = (grid.y(band, 0) + grid.y(band, grid.directions - 1)) / 2
+    elements: list[Element] = [
+        Text(0.12, middle, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left")
+    ]
+    for direction in range(grid.directions):
+        role = "backward" if direction else "hidden"
+        y = grid.y(band, direction)
+        if two:
+            name = labels("bidir_backward" if direction else "bidir_forward")
+            elements.append(Text(names_x, y, name, size=_LABEL_SIZE, ha="left", role=role))
+        final = _final_slot(grid, tr, direction)
+        for slot, _ in grid.columns():
+            is_final = slot == final
+            elements.append(
+                grid.box(
+                    band,
+                    direction,
+                    slot,
+                    edge="highlight" if is_final else ("backward" if direction else "edge"),
+                    linewidth=_FINAL_EDGE if is_final else 1.1,
+                )
+            )
+        elements += g.carry_arrows(grid, band, direction, role=role)
+        arrows, _, end = g.row_ends(grid, band, direction, role=role, final=True)
+        elements += arrows
+        elements.append(
+            Text(
+                end[0] + (0.05 if direction == 0 else -0.05),
+                end[1],
+                _final_name(tr, layer, direction),
+                size=_MONO_SIZE,
+                ha="left" if direction == 0 else "right",
+                family="mono",
+            )
+        )
+    return elements
+
+
+def _output_frame(
+    grid: g.Grid, tr: Trace, labels: Labels, top_bar: float, label: str
+) -> list[Element]:
+    """A dashed frame around the top layer and its bars: that is output, at every t."""
+    # Wide enough for the output[t] names above the first and last columns.
+    last = len(grid.steps) - 1
+    name_half = g.text_width(g.output_index(tr, labels, grid.steps[last]), g.OUTPUT_LABEL_SIZE) / 2
+    left = min(grid.span[0], grid.centre(0) - name_half) - 0.1
+    right = max(grid.span[1], grid.centre(last) + name_half) + 0.1
+    bottom = grid.band_bottom(len(grid.layers) - 1) - 0.1
+    top = top_bar + 0.34
+    return [
+        Box(
+            left,
+            bottom,
+            right - left,
+            top - bottom,
+            role="none",
+            edge="output",
+            dashed=True,
+            linewidth=1.6,
+        ),
+        Text(
+            right + 0.13,
+            top_bar,
+            label,
+            size=_MONO_SIZE,
+            ha="left",
+            family="mono",
+            role="output",
+        ),
+    ]
+
+
+def _final_steps(tr: Trace, labels: Labels) -> str:
+    """Where h_n is taken: t = T - 1 forward (each sequence's own end if packed), t = 0
+    backward."""
+    key = "states_final_steps_bidir" if tr.num_directions == 2 else "states_final_steps"
+    steps = labels(key, last=tr.final_step(0))
+    if tr.lengths and len(set(tr.lengths)) > 1:
+        steps += labels("states_packed", length=tr.lengths[0])
+    return steps
+
+
+def _legend(tr: Trace, labels: Labels) -> list[str]:
+    """The two claims with their real shapes, each marked as checked, and what ✓ means."""
+    shapes = tr.shapes()
+    check = labels("states_check_mark")
+    values = {"h_shape": labels.shape(shapes["h_n"]), "steps": _final_steps(tr, labels)}
+    if tr.c_n is not None:
+        final = labels("states_final", c_shape=labels.shape(shapes["c_n"]), check=check, **values)
+    else:
+        final = labels("states_final_h_only", check=check, **values)
+    output = labels("states_output", shape=labels.shape(shapes["output"]), check=check)
+    return [output, final, labels("states_checked")]
+
+
+def _legend_elements(lines: list[str], labels: Labels) -> list[Element]:
+    """Each claim after a swatch of how the figure marks it; then what ✓ means."""
+    y_output, y_final, y_check = (_LEGEND_BOTTOM + _LEGEND_PITCH * row for row in (2, 1, 0))
+    return [
+        Box(
+            0.15, y_output - 0.08, 0.4, 0.16, role="none", edge="output", dashed=True, linewidth=1.6
+        ),
+        Text(0.7, y_output, lines[0], size=_LABEL_SIZE, ha="left"),
+        Box(0.2, y_final - 0.08, 0.3, 0.16, role="cell", edge="highlight", linewidth=_FINAL_EDGE),
+        Text(0.7, y_final, lines[1], size=_LABEL_SIZE, ha="left"),
+        Text(0.35, y_check, labels("states_check_mark"), size=_LABEL_SIZE + 1),
+        Text(0.7, y_check, lines[2], size=_LABEL_SIZE, ha="left"),
+    ]
+
+
+def _alt(tr: Trace, labels: Labels) -> str:
+    shapes = tr.shapes()
+    c_part = (
+        labels("states_alt_c", c_shape=labels.shape(shapes["c_n"])) if tr.c_n is not None else ""
+    )
+    return labels(
+        "states_alt",
+        layers=tr.num_layers,
+        kind=tr.kind,
+        steps=tr.seq_len,
+        output_shape=labels.shape(shapes["output"]),
+        h_shape=labels.shape(shapes["h_n"]),
+        final_steps=_final_steps(tr, labels),
+        c_part=c_part,
+    )
