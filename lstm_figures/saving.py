@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -53,6 +54,8 @@ def save(fig: Figure, path: str | Path, *, dpi: float = 150) -> Path:
     ValueError
         If the suffix is not .png, .svg or .pdf, or the folder does not exist.
     """
+    import matplotlib as mpl  # here, so that check_path is cheap (the command line uses it)
+
     path, fmt = check_path(path)
     # A fixed salt gives SVG elements the same ids on every run.
     with mpl.rc_context({"svg.hashsalt": "lstm-figures", "svg.fonttype": "path"}):
