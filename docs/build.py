@@ -25,13 +25,14 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
-BUILD = DOCS / "_build"
+# LSTM_FIGURES_BUILD_DIR lets several builds run at once without sharing a tree.
+BUILD = Path(os.environ.get("LSTM_FIGURES_BUILD_DIR", DOCS / "_build")).resolve()
 #: The site's languages, each named in its own language.
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 # What each language's source tree is made of: (source folder, place in the copy).
 SOURCES = ((DOCS, "."), (REPO / "gallery", "gallery"))
 # Not copied: build output, catalogues (read in place), this script.
-SKIP = {"_build", "locale", "build.py", "__pycache__"}
+SKIP = {"_build", "locale", "locale_theme", "build.py", "__pycache__"}
 # Made by sphinx-gallery inside the copy: never deleted by the sync.
 GENERATED = {"auto_examples"}
 
@@ -81,8 +82,29 @@ def sphinx(lang: str, builder: str, output: Path, *extra: str) -> subprocess.Com
         str(source),
         str(output),
     ]
-    env = {**os.environ, "LSTM_FIGURES_REPO": str(REPO)}
+    # The languages build side by side on their own core each: one torch thread apiece.
+    env = {"OMP_NUM_THREADS": "1", **os.environ, "LSTM_FIGURES_REPO": str(REPO)}
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def catalogue_stats(lang: str) -> dict[str, int]:
+    """Count translated, fuzzy and untranslated messages in a language's catalogues."""
+    from babel.messages.pofile import read_po
+
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for po in sorted((DOCS / "locale" / lang / "LC_MESSAGES").rglob("*.po")):
+        with po.open("rb") as f:
+            catalogue = read_po(f)
+        for message in catalogue:
+            if not message.id:
+                continue  # the header
+            if message.fuzzy:
+                counts["fuzzy"] += 1
+            elif message.string:
+                counts["translated"] += 1
+            else:
+                counts["untranslated"] += 1
+    return counts
 
 
 def write_chooser(languages: dict[str, str]) -> None:
@@ -129,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean", action="store_true", help="start from an empty build folder")
     parser.add_argument("--gettext", action="store_true", help="extract messages only")
     parser.add_argument(
+        "--check-catalogues",
+        action="store_true",
+        help="fail unless every message of every language is translated",
+    )
+    parser.add_argument(
         "--sync-only", action="store_true", help="update the source copies, do not build"
     )
     args = parser.parse_args(argv)
@@ -137,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown language {min(unknown)!r}; expected one of {tuple(LANGUAGES)}")
     if args.clean:
         shutil.rmtree(BUILD, ignore_errors=True)
+    if args.check_catalogues:
+        incomplete = False
+        for lang in args.languages or [code for code in LANGUAGES if code != "en"]:
+            counts = catalogue_stats(lang)
+            print(f"{lang}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+            incomplete |= bool(counts["fuzzy"] or counts["untranslated"])
+        return 1 if incomplete else 0
     if args.sync_only:
         for lang in args.languages or LANGUAGES:
             sync(BUILD / "src" / lang)

@@ -8,11 +8,14 @@ in a ``config-inited`` handler, after ``-D`` has been applied.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # The repository root: conf.py runs from a per-language copy under docs/_build/src/<lang>/,
 # or from docs/ itself.
 REPO = Path(os.environ.get("LSTM_FIGURES_REPO", Path(__file__).resolve().parent.parent))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 project = "lstm-figures"
 author = "the lstm-figures developers"
@@ -25,6 +28,7 @@ extensions = [
     "numpydoc",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "untranslated",
 ]
 
 # gallery/ holds the examples' sources: sphinx-gallery reads them, Sphinx reads its output.
@@ -50,14 +54,14 @@ html_sidebars = {
         "sidebar/scroll-end.html",
     ]
 }
-html_theme_options = {
-    "source_repository": "https://github.com/lstm-figures/lstm-figures/",
-    "source_branch": "main",
-    "source_directory": "docs/",
-}
+# No "view/edit this page" buttons: gallery pages are generated, so their links would
+# point at files that are not in the repository.
+html_theme_options = {"top_of_page_buttons": []}
 
 # -- Languages ---------------------------------------------------------------
-locale_dirs = [str(REPO / "docs" / "locale")]
+# locale/: the pages' catalogues, updated by `nox -s i18n`. locale_theme/: Furo's interface
+# strings (Furo ships no Chinese), kept by hand since Sphinx cannot extract them.
+locale_dirs = [str(REPO / "docs" / "locale"), str(REPO / "docs" / "locale_theme")]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = False  # no file paths or line numbers in catalogues: smaller diffs
@@ -117,5 +121,23 @@ def _quiet_jieba(app) -> None:
     jieba.dt.tmp_dir = str(Path(app.doctreedir).parent)
 
 
+def _fix_chinese_search_stemmer(app) -> None:
+    """Sphinx 9.0's Chinese search ships the English stemmer but calls it ChineseStemmer.
+
+    Its language_data.js then ends in ``window.Stemmer = ChineseStemmer;``, a ReferenceError
+    that leaves the search page finding nothing. Name the stemmer that is shipped.
+    """
+    from sphinx.search.zh import SearchChinese
+
+    if SearchChinese.js_stemmer_rawcode != "english-stemmer.js":
+        return  # a Sphinx that ships its own Chinese stemmer code: nothing to fix
+
+    class SearchChineseEnglishStemmer(SearchChinese):
+        language_name = "English"  # -> window.Stemmer = EnglishStemmer;
+
+    app.add_search_language(SearchChineseEnglishStemmer)
+
+
 def setup(app):
     app.connect("config-inited", _set_language)
+    _fix_chinese_search_stemmer(app)
