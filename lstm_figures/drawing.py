@@ -47,10 +47,12 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
             "fontfamily": mono if family == "mono" else sans,
         }
 
+    # Patches go in with add_artist, not add_patch: the limits are fixed above, and
+    # add_patch would recompute data limits from every patch's path (most of the draw time).
     for element in layout.elements:
         if isinstance(element, Box):
             style = "round,pad=0,rounding_size=0.06" if element.rounded else "square,pad=0"
-            ax.add_patch(
+            ax.add_artist(
                 FancyBboxPatch(
                     (element.x, element.y),
                     element.w,
@@ -71,7 +73,7 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                     **text_kwargs(element.text_role, element.size, "sans"),
                 )
         elif isinstance(element, Arrow):
-            ax.add_patch(
+            ax.add_artist(
                 FancyArrowPatch(
                     element.start,
                     element.end,
@@ -98,7 +100,7 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                 **text_kwargs(element.role, element.size, element.family),
             )
         elif isinstance(element, Polygon):
-            ax.add_patch(
+            ax.add_artist(
                 PolygonPatch(
                     element.points,
                     closed=True,

@@ -8,7 +8,7 @@ import torch
 
 from lstm_figures.figures import grid as g
 from lstm_figures.labels import Labels
-from lstm_figures.layout import Element, Layout, Text
+from lstm_figures.layout import Layout, Text
 from lstm_figures.tracing import Trace
 
 _TOP_LINK = 0.32  # from the top layer up to the output bars
@@ -44,15 +44,21 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.alt = _alt(tr, labels)
     layout.add(g.title(title, width, height))
     for band, layer in grid.bands():
-        layout.add(*_layer_rows(grid, tr, labels, band, layer, names_x))
+        # h_n takes each row's state where the row ends: t = T - 1 forward, t = 0 backward.
+        names = [f"h_n[{2 * layer + d}]" for d in range(2)]
+        layout.add(
+            *g.cell_rows(
+                grid, labels, band, layer, names_x=names_x, final_names=names, coloured_names=True
+            )
+        )
     for band, _, _ in _layer_pairs(grid):
         for slot, _ in grid.columns():
             layout.add(*g.layer_links(grid, slot, band))
     right_x = grid.span[1] + 0.2
-    layout.add(Text(right_x, top_bar, "\n".join(blocks[0]), size=_MONO_SIZE, ha="left"))
+    layout.add(*g.text_lines(right_x, top_bar, blocks[0], _MONO_SIZE, _LINE, ha="left"))
     for (band, _, _), block in zip(_layer_pairs(grid), blocks[1:], strict=True):
         layout.add(
-            Text(right_x, g.link_y(grid, band), "\n".join(block), size=_MONO_SIZE, ha="left")
+            *g.text_lines(right_x, g.link_y(grid, band), block, _MONO_SIZE, _LINE, ha="left")
         )
     layout.add(*g.output_strip(grid, tr, labels, top_bar, names=False))
     layout.add(*g.input_strip(grid, _INPUT_Y))
@@ -63,7 +69,9 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.add(*g.time_gap_marks(grid, points))
     layout.add(*g.layer_gap_marks(grid, 0.4))
     layout.add(
-        Text(0.15, _NOTE_BOTTOM + _NOTE_PITCH / 2, "\n".join(notes), size=_LABEL_SIZE, ha="left")
+        *g.text_lines(
+            0.15, _NOTE_BOTTOM + _NOTE_PITCH / 2, notes, _LABEL_SIZE, _NOTE_PITCH, ha="left"
+        )
     )
     return layout
 
@@ -91,42 +99,8 @@ def _alt(tr: Trace, labels: Labels) -> str:
         last=tr.seq_len - 1,
         h_shape=labels.shape(tuple(tr.hidden(0, 0, 0).shape)),
         cat_shape=labels.shape(tuple(_concat(tr, 0, 0).shape)),
+        output_t=g.output_index(tr, labels, "t"),
     )
-
-
-def _layer_rows(
-    grid: g.Grid, tr: Trace, labels: Labels, band: int, layer: int, names_x: float
-) -> list[Element]:
-    """One layer: its forward and backward rows, their names, and where h_n takes each."""
-    middle = (grid.y(band, 0) + grid.y(band, 1)) / 2
-    elements: list[Element] = [
-        Text(0.12, middle, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left")
-    ]
-    for direction, (role, name) in enumerate(
-        (("hidden", "bidir_forward"), ("backward", "bidir_backward"))
-    ):
-        y = grid.y(band, direction)
-        edge = "backward" if direction else "edge"
-        elements.append(Text(names_x, y, labels(name), size=_LABEL_SIZE, ha="left", role=role))
-        elements += [
-            grid.box(band, direction, slot, edge=edge, linewidth=1.1) for slot, _ in grid.columns()
-        ]
-        elements += g.carry_arrows(grid, band, direction, role=role)
-        arrows, _, end = g.row_ends(grid, band, direction, role=role, final=True)
-        elements += arrows
-        # h_n takes the state where the row ends: on the right forward, at t = 0 backward.
-        elements.append(
-            Text(
-                end[0] + (0.04 if direction == 0 else -0.04),
-                end[1],
-                f"h_n[{tr.num_directions * layer + direction}]",
-                size=8,
-                ha="left" if direction == 0 else "right",
-                role=role,
-                family="mono",
-            )
-        )
-    return elements
 
 
 def _link_text(tr: Trace, labels: Labels, below: int, above: int) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Polygon, Text, elide
 from lstm_figures.tracing import Trace
 
-#: Columns drawn along time (the first and last steps are always kept).
+#: Columns drawn along time: every step up to this many, else t = 0, 1, ⋯, T - 1.
 TIME_SLOTS = 5
 #: Layer bands drawn (the bottom and top layers are always kept).
 LAYER_SLOTS = 4
@@ -127,7 +127,9 @@ class Grid:
 
 def grid_axes(tr: Trace) -> tuple[tuple[int | None, ...], tuple[int | None, ...]]:
     """The elided time steps and layers of a trace."""
-    return tuple(elide(tr.seq_len, TIME_SLOTS)), tuple(elide(tr.num_layers, LAYER_SLOTS))
+    # An elided axis shows one step fewer: the "⋯" column takes the room of a step.
+    shown = TIME_SLOTS if tr.seq_len <= TIME_SLOTS else TIME_SLOTS - 1
+    return tuple(elide(tr.seq_len, shown)), tuple(elide(tr.num_layers, LAYER_SLOTS))
 
 
 def carry_arrows(
@@ -382,6 +384,61 @@ def cell_grid(tr: Trace, margin: float, base: float) -> Grid:
     )
 
 
+FINAL_EDGE = 2.4  # outline width of a cell whose state ends up in h_n
+ROW_LABEL_SIZE = 8.5
+
+
+def cell_rows(
+    grid: Grid,
+    labels: Labels,
+    band: int,
+    layer: int,
+    *,
+    names_x: float,
+    final_names: list[str],
+    final_slots: list[int | None] | None = None,
+    coloured_names: bool = False,
+) -> list[Element]:
+    """One layer of :func:`cell_grid`: its rows of cells and the state carried along them.
+
+    Each row starts with the arrow of its initial state and ends with the arrow of its
+    final state, labelled ``final_names[direction]``: on the right for the forward row, on
+    the left (at t = 0) for the backward one. ``final_slots`` outlines the cell whose state
+    is final in each row; ``coloured_names`` writes the labels in their row's colour.
+    """
+    middle = (grid.y(band, 0) + grid.y(band, grid.directions - 1)) / 2
+    elements: list[Element] = [
+        Text(0.12, middle, labels("layer_n", n=layer), size=ROW_LABEL_SIZE, ha="left")
+    ]
+    for direction in range(grid.directions):
+        role = "backward" if direction else "hidden"
+        y = grid.y(band, direction)
+        if grid.directions == 2:
+            name = labels("bidir_backward" if direction else "bidir_forward")
+            elements.append(Text(names_x, y, name, size=ROW_LABEL_SIZE, ha="left", role=role))
+        final = final_slots[direction] if final_slots else None
+        for slot, _ in grid.columns():
+            is_final = slot == final
+            edge = "highlight" if is_final else ("backward" if direction else "edge")
+            width = FINAL_EDGE if is_final else 1.1
+            elements.append(grid.box(band, direction, slot, edge=edge, linewidth=width))
+        elements += carry_arrows(grid, band, direction, role=role)
+        arrows, _, end = row_ends(grid, band, direction, role=role, final=True)
+        elements += arrows
+        elements.append(
+            Text(
+                end[0] + (0.05 if direction == 0 else -0.05),
+                end[1],
+                final_names[direction],
+                size=8,
+                ha="left" if direction == 0 else "right",
+                role=role if coloured_names else "text",
+                family="mono",
+            )
+        )
+    return elements
+
+
 def link_y(grid: Grid, band: int) -> float:
     """Height of the concatenation bar (or the arrows) between ``band`` and the band above."""
     return (grid.band_top(band) + grid.band_bottom(band + 1)) / 2
@@ -398,6 +455,18 @@ def title(text: str, width: float, height: float) -> Text:
 def title_width(text: str) -> float:
     """The figure width the title needs (bold is a little wider than the estimate)."""
     return 1.1 * text_width(text, TITLE_SIZE) + 0.3
+
+
+def text_lines(
+    x: float, y: float, lines: list[str] | tuple[str, ...], size: float, pitch: float, **style
+) -> list[Text]:
+    """Lines of text centred as a block on ``y``, ``pitch`` inches apart.
+
+    Separate texts, not one with newlines: the CJK font's own line height leaves almost
+    no gap between lines.
+    """
+    top = y + pitch * (len(lines) - 1) / 2
+    return [Text(x, top - pitch * row, line, size=size, **style) for row, line in enumerate(lines)]
 
 
 def text_width(text: str, size: float) -> float:

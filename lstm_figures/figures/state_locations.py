@@ -15,7 +15,6 @@ _LABEL_SIZE, _MONO_SIZE = 8.5, 8
 _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _INPUT_Y = 1.45
 _TOP_LINK = 0.32  # from the top layer up to the output bars
-_FINAL_EDGE = 2.4  # outline width of the cells whose states are h_n (and c_n)
 
 
 def check_locations(tr: Trace) -> None:
@@ -26,31 +25,47 @@ def check_locations(tr: Trace) -> None:
     :class:`~lstm_figures.tracing.TraceMismatchError` otherwise, which never happens for a
     real trace: the check is what lets the figure claim it.
     """
-    top = tr.num_layers - 1
-    for direction in range(tr.num_directions):
-        top_row = torch.stack([tr.hidden(top, direction, t) for t in range(tr.seq_len)])
-        outputs = torch.stack([g.output_at(tr, t) for t in range(tr.seq_len)])
-        _require(outputs[..., g.direction_slice(tr, direction)], top_row, "output")
-    sequences = range(tr.batch_size) if tr.lengths else [None]
-    for layer in range(tr.num_layers):
-        for direction in range(tr.num_directions):
-            index = layer * tr.num_directions + direction
-            states = [("h_n", tr.h_n, tr.hidden)]
-            if tr.c_n is not None:
-                states.append(("c_n", tr.c_n, tr.cell))
-            for name, final, per_step in states:
-                for n in sequences:
-                    t = tr.final_step(direction, n or 0)
-                    expected = per_step(layer, direction, t)
-                    actual = final[index]
-                    if n is not None:
-                        expected, actual = expected[n], actual[n]
-                    _require(actual, expected, f"{name}[{index}]")
+    top, directions = tr.num_layers - 1, range(tr.num_directions)
+    steps = range(tr.seq_len)
+    outputs = torch.stack([g.output_at(tr, t) for t in steps])
+    top_rows = torch.stack(
+        [torch.cat([tr.hidden(top, d, t) for d in directions], dim=-1) for t in steps]
+    )
+    _require(outputs, top_rows, "output")
+    states = [("h_n", tr.h_n, tr.hidden)]
+    if tr.c_n is not None:
+        states.append(("c_n", tr.c_n, tr.cell))
+    for name, final, per_step in states:
+        expected = [
+            _final_state(tr, per_step, layer, d)
+            for layer in range(tr.num_layers)
+            for d in directions
+        ]
+        _require(final, torch.stack(expected), name, indexed=True)
 
 
-def _require(actual: torch.Tensor, expected: torch.Tensor, name: str) -> None:
-    if actual.shape != expected.shape or not torch.allclose(actual, expected, _RTOL, _ATOL):
-        raise TraceMismatchError(f"{name} is not where the state_locations figure draws it")
+def _final_state(tr: Trace, per_step, layer: int, direction: int) -> torch.Tensor:
+    """A row's state at its final step; with a packed batch, each sequence's own final step."""
+    if not tr.lengths:
+        return per_step(layer, direction, tr.final_step(direction))
+    return torch.stack(
+        [per_step(layer, direction, tr.final_step(direction, n))[n] for n in range(tr.batch_size)]
+    )
+
+
+def _require(
+    actual: torch.Tensor, expected: torch.Tensor, name: str, *, indexed: bool = False
+) -> None:
+    if actual.shape == expected.shape and torch.allclose(actual, expected, _RTOL, _ATOL):
+        return
+    if indexed and actual.shape == expected.shape:  # name the first entry that differs
+        index = next(
+            k
+            for k in range(len(actual))
+            if not torch.allclose(actual[k], expected[k], _RTOL, _ATOL)
+        )
+        name = f"{name}[{index}]"
+    raise TraceMismatchError(f"{name} is not where the state_locations figure draws it")
 
 
 def build(tr: Trace, labels: Labels) -> Layout:
@@ -86,7 +101,13 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.alt = _alt(tr, labels)
     layout.add(g.title(title, width, height))
     for band, layer in grid.bands():
-        layout.add(*_layer_rows(grid, tr, labels, band, layer, names_x))
+        names = [_final_name(tr, layer, d) for d in range(tr.num_directions)]
+        finals = [_final_slot(grid, tr, d) for d in range(tr.num_directions)]
+        layout.add(
+            *g.cell_rows(
+                grid, labels, band, layer, names_x=names_x, final_names=names, final_slots=finals
+            )
+        )
     for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
         if below is not None and above is not None:
             for slot, _ in grid.columns():
@@ -115,49 +136,6 @@ def _final_slot(grid: g.Grid, tr: Trace, direction: int) -> int | None:
     """The column of a row's final step (for the first sequence), None if it is elided."""
     final = tr.final_step(direction)
     return grid.steps.index(final) if final in grid.steps else None
-
-
-def _layer_rows(
-    grid: g.Grid, tr: Trace, labels: Labels, band: int, layer: int, names_x: float
-) -> list[Element]:
-    """One layer's rows: cells, carried state, and the cell whose state h_n keeps."""
-    two = grid.directions == 2
-    middle = (grid.y(band, 0) + grid.y(band, grid.directions - 1)) / 2
-    elements: list[Element] = [
-        Text(0.12, middle, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left")
-    ]
-    for direction in range(grid.directions):
-        role = "backward" if direction else "hidden"
-        y = grid.y(band, direction)
-        if two:
-            name = labels("bidir_backward" if direction else "bidir_forward")
-            elements.append(Text(names_x, y, name, size=_LABEL_SIZE, ha="left", role=role))
-        final = _final_slot(grid, tr, direction)
-        for slot, _ in grid.columns():
-            is_final = slot == final
-            elements.append(
-                grid.box(
-                    band,
-                    direction,
-                    slot,
-                    edge="highlight" if is_final else ("backward" if direction else "edge"),
-                    linewidth=_FINAL_EDGE if is_final else 1.1,
-                )
-            )
-        elements += g.carry_arrows(grid, band, direction, role=role)
-        arrows, _, end = g.row_ends(grid, band, direction, role=role, final=True)
-        elements += arrows
-        elements.append(
-            Text(
-                end[0] + (0.05 if direction == 0 else -0.05),
-                end[1],
-                _final_name(tr, layer, direction),
-                size=_MONO_SIZE,
-                ha="left" if direction == 0 else "right",
-                family="mono",
-            )
-        )
-    return elements
 
 
 def _output_frame(
@@ -225,7 +203,7 @@ def _legend_elements(lines: list[str], labels: Labels) -> list[Element]:
             0.15, y_output - 0.08, 0.4, 0.16, role="none", edge="output", dashed=True, linewidth=1.6
         ),
         Text(0.7, y_output, lines[0], size=_LABEL_SIZE, ha="left"),
-        Box(0.2, y_final - 0.08, 0.3, 0.16, role="cell", edge="highlight", linewidth=_FINAL_EDGE),
+        Box(0.2, y_final - 0.08, 0.3, 0.16, role="cell", edge="highlight", linewidth=g.FINAL_EDGE),
         Text(0.7, y_final, lines[1], size=_LABEL_SIZE, ha="left"),
         Text(0.35, y_check, labels("states_check_mark"), size=_LABEL_SIZE + 1),
         Text(0.7, y_check, lines[2], size=_LABEL_SIZE, ha="left"),
