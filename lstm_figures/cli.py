@@ -234,12 +234,16 @@ def build_model(args: argparse.Namespace) -> nn.Module:
 
 
 def traced_model(args: argparse.Namespace) -> tuple[nn.Module, Trace]:
-    """Build the module and its seeded input, run it, and return ``(module, trace)``."""
+    """Build the module and its seeded input, run it, and return ``(module, trace)``.
+
+    ``draw`` uses its figure's default input (``packed`` needs a PackedSequence).
+    """
     import lstm_figures as lf
-    from lstm_figures.models import example_input
 
     module = build_model(args)
-    x = example_input(module, seq_len=args.seq_len, batch=args.batch, seed=args.seed)
+    x = figures.default_input(
+        getattr(args, "name", None), module, seq_len=args.seq_len, batch=args.batch, seed=args.seed
+    )
     with warnings.catch_warnings():
         # PyTorch's notice that its oneDNN kernel lacks proj_size: nothing for the user to do.
         warnings.filterwarnings("ignore", "LSTM with projections is not supported with oneDNN")

@@ -157,12 +157,17 @@ def test_draw_matches_the_library(capsys, tmp_path, options, expected):
     assert path.read_bytes() == library_bytes(tmp_path / "library.png", **expected)
 
 
+#: Options a figure needs beyond the shared ones (the projection figure needs a projection).
+FIGURE_OPTIONS = {"projection": ["--proj-size", "2"], "gru_rnn": ["--module", "GRU"]}
+
+
 @pytest.mark.parametrize("name", figures.FIGURES)
 def test_draw_every_figure(capsys, tmp_path, name):
     if name in missing_figures():
         pytest.skip(f"lstm_figures/figures/{name}.py does not exist yet")
     path = tmp_path / f"{name}.png"
     options = ["--num-layers", "2", "--bidirectional", "--lang", "zh_CN", "--theme", "dark"]
+    options += FIGURE_OPTIONS.get(name, [])
     assert run(capsys, "draw", name, *MODEL, *options, "-o", str(path)) == (0, "", "")
     assert path.read_bytes().startswith(MAGIC["png"])
 

@@ -17,7 +17,6 @@ import lstm_figures as lf
 from lstm_figures import drawing, figures, fonts
 from lstm_figures.labels import LANGUAGES
 from lstm_figures.layout import Text
-from lstm_figures.models import example_input
 from lstm_figures.themes import THEMES, get_theme
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -36,10 +35,19 @@ def name(request) -> str:
     return request.param
 
 
-def model(seq_len: int = 5, batch: int = 3, features: int = 3, hidden: int = 4):
-    """A 2-layer bidirectional LSTM and an input for it: every figure can draw this."""
-    lstm = torch.nn.LSTM(features, hidden, num_layers=2, bidirectional=True)
-    return lstm, torch.randn(seq_len, batch, features)
+#: What a figure needs beyond the shared model (the projection figure needs a projection).
+MODULE_OPTIONS = {"projection": {"proj_size": 2}, "gru_rnn": {"kind": "GRU"}}
+
+
+def model(name: str | None = None, seq_len=5, batch=3, features=3, hidden=4):
+    """A 2-layer bidirectional LSTM and an input for it: every figure ``name`` can draw this.
+
+    The input is the figure's own default (a PackedSequence for ``packed``).
+    """
+    options = dict(MODULE_OPTIONS.get(name, {}))
+    kind = getattr(torch.nn, options.pop("kind", "LSTM"))
+    lstm = kind(features, hidden, num_layers=2, bidirectional=True, **options)
+    return lstm, figures.default_input(name, lstm, seq_len=seq_len, batch=batch)
 
 
 def layouts_drawn(monkeypatch) -> list:
@@ -70,7 +78,7 @@ def test_summary_is_one_line(name):
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("theme", THEMES)
 def test_draws_in_every_language_and_theme(name, lang, theme):
-    lstm, x = model()
+    lstm, x = model(name)
     fig = lf.draw(name, lstm, x, lang=lang, theme=theme)
     assert isinstance(fig, Figure)
     assert {key: fig.lstm_figures[key] for key in ("name", "lang", "theme")} == {
@@ -90,14 +98,14 @@ def test_unknown_figure_lists_the_figures():
 
 
 def test_unknown_language_lists_the_languages(name):
-    lstm, x = model()
+    lstm, x = model(name)
     with pytest.raises(ValueError, match="unknown language 'fr'") as error:
         lf.draw(name, lstm, x, lang="fr")
     assert all(repr(valid) in str(error.value) for valid in LANGUAGES)
 
 
 def test_unknown_theme_lists_the_themes(name):
-    lstm, x = model()
+    lstm, x = model(name)
     with pytest.raises(ValueError, match="unknown theme 'blue'") as error:
         lf.draw(name, lstm, x, theme="blue")
     assert all(repr(valid) in str(error.value) for valid in THEMES)
@@ -105,7 +113,7 @@ def test_unknown_theme_lists_the_themes(name):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_alt_text_is_plain_words_in_the_language(name, lang):
-    lstm, x = model()
+    lstm, x = model(name)
     alt = lf.draw(name, lstm, x, lang=lang).lstm_figures["alt"]
     assert alt.strip()
     assert bool(CJK.search(alt)) == (lang == "zh_CN")
@@ -114,7 +122,7 @@ def test_alt_text_is_plain_words_in_the_language(name, lang):
 
 
 def test_words_follow_the_language(name):
-    tr = lf.trace(*model())
+    tr = lf.trace(*model(name))
     english, chinese = (figures.build(name, tr, lang).texts for lang in ("en", "zh_CN"))
     assert not [text for text in english if CJK.search(text)]
     assert any(CJK.search(text) for text in chinese)
@@ -122,7 +130,7 @@ def test_words_follow_the_language(name):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_text_has_glyphs(name, lang):
-    layout = figures.build(name, lf.trace(*model()), lang)
+    layout = figures.build(name, lf.trace(*model(name)), lang)
     fonts.check_glyphs(layout.texts, fonts.families(lang))
     mono = [text.text for text in layout.of_type(Text) if text.family == "mono"]
     fonts.check_glyphs(mono, fonts.families(lang, "mono"))
@@ -145,19 +153,19 @@ def test_mathtext_with_chinese_is_an_error():
 
 def test_trace_and_module_draw_the_same(name, monkeypatch):
     layouts = layouts_drawn(monkeypatch)
-    lstm, x = model()
+    lstm, x = model(name)
     tr = lf.trace(lstm, x)
     fig = lf.draw(name, tr)
     lf.draw(name, lstm, x)
     lf.draw(name, lstm)  # the default input
-    lf.draw(name, lf.trace(lstm, example_input(lstm)))
+    lf.draw(name, lf.trace(lstm, figures.default_input(name, lstm)))
     assert fig.lstm_figures["trace"] is tr
     assert layouts[0] == layouts[1]
     assert layouts[2] == layouts[3]
 
 
 def test_trace_with_input_is_an_error(name):
-    lstm, x = model()
+    lstm, x = model(name)
     tr = lf.trace(lstm, x)
     with pytest.raises(ValueError, match="must be None"):
         lf.draw(name, tr, x)
@@ -166,7 +174,7 @@ def test_trace_with_input_is_an_error(name):
 
 
 def element_count(name: str, **sizes: int) -> int:
-    return len(figures.build(name, lf.trace(*model(**sizes))).elements)
+    return len(figures.build(name, lf.trace(*model(name, **sizes))).elements)
 
 
 def test_long_sequences_draw_as_much_as_short_ones(name):

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import torch
     from matplotlib.figure import Figure
     from torch import nn
+    from torch.nn.utils.rnn import PackedSequence
 
     from lstm_figures.layout import Layout
     from lstm_figures.tracing import Trace
@@ -27,6 +28,11 @@ FIGURES = (
     "batch_first",
     "bidirectional",
     "state_locations",
+    "gates",
+    "packed",
+    "projection",
+    "gru_rnn",
+    "parameters",
 )
 
 
@@ -41,13 +47,30 @@ def summary(name: str) -> str:
     return _module(name).__doc__.strip().splitlines()[0]
 
 
+def default_input(
+    name: str | None, module: nn.Module, *, seq_len: int = 5, batch: int = 3, seed: int = 0
+) -> torch.Tensor | PackedSequence:
+    """The seeded input figure ``name`` is drawn from when it gets a module and no ``x``.
+
+    A figure module may define its own ``default_input(module, seq_len, batch, seed)``
+    (``packed`` returns a PackedSequence); otherwise, and when ``name`` is None, it is
+    :func:`lstm_figures.models.example_input`.
+    """
+    from lstm_figures.models import example_input
+
+    make = getattr(_module(name), "default_input", example_input) if name else example_input
+    return make(module, seq_len=seq_len, batch=batch, seed=seed)
+
+
 def to_trace(
     module_or_trace: nn.Module | Trace,
-    x: torch.Tensor | None = None,
+    x: torch.Tensor | PackedSequence | None = None,
     hx: torch.Tensor | tuple | None = None,
+    *,
+    name: str | None = None,
 ) -> Trace:
-    """A trace of ``module_or_trace`` (or the trace itself), with a default input if none."""
-    from lstm_figures.models import example_input
+    """A trace of ``module_or_trace`` (or the trace itself), with figure ``name``'s
+    default input if there is no ``x``."""
     from lstm_figures.tracing import Trace, trace
 
     if isinstance(module_or_trace, Trace):
@@ -58,7 +81,7 @@ def to_trace(
         from lstm_figures.validation import check_module
 
         check_module(module_or_trace)
-        x = example_input(module_or_trace)
+        x = default_input(name, module_or_trace)
     return trace(module_or_trace, x, hx)
 
 
@@ -84,8 +107,9 @@ def draw(
         One of :data:`FIGURES`.
     module_or_trace : torch.nn.LSTM, torch.nn.GRU, torch.nn.RNN or Trace
         The model to run, or a trace already made with :func:`lstm_figures.trace`.
-    x : torch.Tensor, optional
-        Input for the module; a small seeded input (T = 5, N = 3) when omitted.
+    x : torch.Tensor or torch.nn.utils.rnn.PackedSequence, optional
+        Input for the module; a small seeded input (T = 5, N = 3) when omitted (for
+        ``packed``, a PackedSequence of sequences of lengths 5, 3 and 1).
     hx : torch.Tensor or tuple of torch.Tensor, optional
         Initial state, as for the module itself.
     lang : {"en", "zh_CN"}, optional
@@ -118,7 +142,7 @@ def draw(
     figure_module = _module(name)
     labels = Labels(lang)
     palette = get_theme(theme)
-    tr = to_trace(module_or_trace, x, hx)
+    tr = to_trace(module_or_trace, x, hx, name=name)
     layout = figure_module.build(tr, labels)
     fig = render(layout, palette, labels.lang)
     fig.lstm_figures = {

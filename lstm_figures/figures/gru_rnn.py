@@ -1,0 +1,185 @@
+"""A GRU or plain RNN in the layer × time grid: only h is carried, and h_n is laid out as for LSTM."""
+
+from __future__ import annotations
+
+from lstm_figures.figures import grid as g
+from lstm_figures.labels import Labels
+from lstm_figures.layout import Arrow, Box, Element, Layout, Text
+from lstm_figures.tracing import GATE_NAMES, Trace
+
+_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = 8.5, 8, 6.5
+_LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
+_LEGEND_TEXT_X = 0.75
+_INPUT_Y = 0.85  # above the legend
+_TOP_LINK = 0.32  # from the top layer up to the output bars
+
+
+def build(tr: Trace, labels: Labels) -> Layout:
+    if tr.kind == "LSTM":
+        raise ValueError(
+            "the gru_rnn figure is for nn.GRU and nn.RNN; draw an LSTM with the stacked or "
+            "state_locations figure"
+        )
+    legend = _legend(tr, labels)
+    input_y = _LEGEND_BOTTOM + _LEGEND_PITCH * (len(legend) - 1) + _INPUT_Y
+    two = tr.num_directions == 2
+    layers = [layer for layer in g.grid_axes(tr)[1] if layer is not None]
+    names_x = 0.22 + max(g.text_width(labels("layer_n", n=n), _LABEL_SIZE) for n in layers)
+    margin = names_x + 0.1
+    if two:
+        direction_names = [labels("bidir_forward"), labels("bidir_backward")]
+        margin += g.block_width(direction_names, _LABEL_SIZE) + 0.15
+        margin += g.text_width(_h_n_name(tr, tr.num_layers - 1, 1), _MONO_SIZE) + 0.1
+    grid = g.cell_grid(tr, margin, input_y + 0.62)
+    top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
+    output_label = labels("shape_of", name="output", shape=labels.shape(tr.shapes()["output"]))
+    name = g.output_index(tr, labels, tr.seq_len - 1)
+    overhang = max(0.0, g.text_width(name, g.OUTPUT_LABEL_SIZE) / 2 - grid.cell_w / 2)
+    right = max(
+        g.STUB + 0.1 + g.text_width(_h_n_name(tr, tr.num_layers - 1, 0), _MONO_SIZE),
+        overhang + 0.25 + g.text_width(output_label, _MONO_SIZE),
+    )
+    title = labels("gru_rnn_title", layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
+    width = max(
+        grid.span[1] + right + 0.2,
+        _LEGEND_TEXT_X + g.block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
+        g.title_width(title),
+    )
+    height = top_bar + 0.85
+    layout = Layout(width=width, height=height)
+    layout.alt = _alt(tr, labels)
+    layout.add(g.title(title, width, height))
+    for band, layer in grid.bands():
+        layout.add(*_layer_rows(grid, tr, labels, band, layer, names_x))
+    for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
+        if below is not None and above is not None:
+            for slot, _ in grid.columns():
+                layout.add(*g.layer_links(grid, slot, band))
+    layout.add(*g.output_strip(grid, tr, labels, top_bar))
+    layout.add(
+        Text(
+            grid.span[1] + overhang + 0.15,
+            top_bar,
+            output_label,
+            size=_MONO_SIZE,
+            ha="left",
+            family="mono",
+            role="output",
+        )
+    )
+    layout.add(*g.input_strip(grid, input_y))
+    layout.add(Text(0.12, input_y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
+    layout.add(*g.time_labels(grid, labels, input_y - 0.32))
+    points = [(input_y, None), (top_bar, None)]
+    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(grid.directions)]
+    layout.add(*g.time_gap_marks(grid, points))
+    layout.add(*g.layer_gap_marks(grid, 0.4))
+    layout.add(*_legend_elements(tr, labels, legend))
+    return layout
+
+
+def _h_n_name(tr: Trace, layer: int, direction: int) -> str:
+    """The entry of h_n that holds one row's final state, as code."""
+    return f"h_n[{layer * tr.num_directions + direction}]"
+
+
+def _cell_text(tr: Trace, labels: Labels) -> str:
+    """What a cell shows: a GRU's gate names, or the kind of a gateless RNN."""
+    return labels("gru_rnn_gates") if GATE_NAMES[tr.kind] else tr.kind
+
+
+def _layer_rows(
+    grid: g.Grid, tr: Trace, labels: Labels, band: int, layer: int, names_x: float
+) -> list[Element]:
+    """One layer's rows: cells, h carried along time, and the entry of h_n at each end."""
+    two = grid.directions == 2
+    middle = (grid.y(band, 0) + grid.y(band, grid.directions - 1)) / 2
+    elements: list[Element] = [
+        Text(0.12, middle, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left")
+    ]
+    text = _cell_text(tr, labels)
+    for direction in range(grid.directions):
+        role = "backward" if direction else "hidden"
+        y = grid.y(band, direction)
+        if two:
+            name = labels("bidir_backward" if direction else "bidir_forward")
+            elements.append(Text(names_x, y, name, size=_LABEL_SIZE, ha="left", role=role))
+        elements += [
+            grid.box(
+                band,
+                direction,
+                slot,
+                edge="backward" if direction else "edge",
+                linewidth=1.1,
+                text=text,
+                size=_GATE_SIZE,
+            )
+            for slot, _ in grid.columns()
+        ]
+        elements += g.carry_arrows(grid, band, direction, role=role)
+        arrows, _, end = g.row_ends(grid, band, direction, role=role, final=True)
+        elements += arrows
+        elements.append(
+            Text(
+                end[0] + (0.05 if direction == 0 else -0.05),
+                end[1],
+                _h_n_name(tr, layer, direction),
+                size=_MONO_SIZE,
+                ha="left" if direction == 0 else "right",
+                family="mono",
+                role=role,
+            )
+        )
+    return elements
+
+
+def _legend(tr: Trace, labels: Labels) -> list[tuple[str | None, str]]:
+    """(swatch, text) lines, top to bottom: what is carried, the cell, h_n, and no c."""
+    weight = labels.shape(tr.parameter_shapes["weight_ih_l0"])
+    lines: list[tuple[str | None, str]] = [("h", labels("gru_rnn_legend_h", kind=tr.kind))]
+    if GATE_NAMES[tr.kind]:
+        lines.append(("cell", labels("gru_rnn_legend_gru", shape=weight, h=tr.hidden_size)))
+        lines.append((None, labels("gru_rnn_legend_update")))
+    else:
+        lines.append(("cell", labels("gru_rnn_legend_rnn", shape=weight, h=tr.hidden_size)))
+    key = "gru_rnn_layout_batched" if tr.batched else "gru_rnn_layout_unbatched"
+    lines.append(
+        (
+            None,
+            labels(
+                "gru_rnn_legend_h_n", shape=labels.shape(tuple(tr.h_n.shape)), layout=labels(key)
+            ),
+        )
+    )
+    lines.append((None, labels("gru_rnn_legend_no_c", kind=tr.kind)))
+    return lines
+
+
+def _legend_elements(
+    tr: Trace, labels: Labels, lines: list[tuple[str | None, str]]
+) -> list[Element]:
+    elements: list[Element] = []
+    for row, (swatch, text) in enumerate(lines):
+        y = _LEGEND_BOTTOM + _LEGEND_PITCH * (len(lines) - 1 - row)
+        if swatch == "h":
+            elements.append(Arrow((0.15, y), (0.6, y), role="hidden"))
+        elif swatch == "cell":
+            elements.append(
+                Box(0.15, y - 0.1, 0.45, 0.2, text=_cell_text(tr, labels), size=_GATE_SIZE)
+            )
+        elements.append(Text(_LEGEND_TEXT_X, y, text, size=_LABEL_SIZE, ha="left"))
+    return elements
+
+
+def _alt(tr: Trace, labels: Labels) -> str:
+    shapes = tr.shapes()
+    gates = labels("gru_rnn_alt_gru" if GATE_NAMES[tr.kind] else "gru_rnn_alt_rnn")
+    return labels(
+        "gru_rnn_alt",
+        layers=tr.num_layers,
+        kind=tr.kind,
+        steps=tr.seq_len,
+        output_shape=labels.shape(shapes["output"]),
+        h_shape=labels.shape(shapes["h_n"]),
+        gates=gates,
+    )
