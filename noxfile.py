@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -32,10 +34,24 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Lint and check formatting with ruff."""
-    session.install("ruff>=0.6")
+    """Check code, formatting, docs markup, spelling, shell scripts and CI workflows."""
+    # The tools and their pinned versions are pyproject's "lint" extra (the project itself,
+    # with torch, is not needed).
+    pyproject = nox.project.load_toml("pyproject.toml")
+    session.install(*pyproject["project"]["optional-dependencies"]["lint"])
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run(
+        "sphinx-lint", "--ignore", "docs/_build", "--ignore", "docs/locale", "docs", "gallery"
+    )
+    # codespell skips hidden folders (.git, .nox, caches): name the files in .ci and .github.
+    ci_files = [
+        str(p) for f in (".ci", ".github") for p in sorted(Path(f).rglob("*")) if p.is_file()
+    ]
+    session.run("codespell", ".", *ci_files)  # what else to skip: [tool.codespell]
+    session.run("shellcheck", ".ci/run", ".ci/system-packages")
+    session.run("actionlint")  # also runs shellcheck on the workflows' run: scripts
+    session.run("zizmor", "--offline", ".github/workflows")
 
 
 @nox.session
@@ -43,6 +59,25 @@ def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html/ (``-- en`` or ``-- zh_CN`` for one language)."""
     install_project(session, "docs")
     session.run("python", "docs/build.py", *session.posargs)
+
+
+@nox.session
+def i18n(session: nox.Session) -> None:
+    """Extract messages, update the Chinese catalogues, fail while any is untranslated."""
+    install_project(session, "docs")
+    session.run("python", "docs/build.py", "--gettext")
+    session.run(
+        "sphinx-intl",
+        "update",
+        "--pot-dir",
+        "docs/_build/gettext",
+        "--locale-dir",
+        "docs/locale",
+        "--language",
+        "zh_CN",
+        "--no-obsolete",
+    )
+    session.run("python", "docs/build.py", "--check-catalogues", "zh_CN")
 
 
 @nox.session(name="docs-live")
@@ -73,3 +108,73 @@ def docs_live(session: nox.Session) -> None:
         "docs/_build/*",
         env={"LSTM_FIGURES_REPO": str(Path(__file__).parent.resolve())},
     )
+
+
+# -- The site as readers get it ----------------------------------------------------------
+# The browser tests drive the machine's own Chromium (Debian: `apt-get install chromium`, and
+# `fonts-noto-cjk` for Chinese pages); Playwright never downloads a browser of its own.
+BROWSER_TEST_REQUIREMENTS = ["playwright>=1.65", "axe-playwright-python>=0.1.8"]
+LINKCHECKER = "linkchecker>=10.6"
+
+
+def built_site(session: nox.Session) -> None:
+    """Build both languages (incrementally), unless LSTM_FIGURES_SITE_DIR names a built site."""
+    if not os.environ.get("LSTM_FIGURES_SITE_DIR"):
+        session.run("python", "docs/build.py")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Build the site, then test every page in headless Chromium, its links, failing builds."""
+    install_project(session, "docs", "test")
+    session.install(*BROWSER_TEST_REQUIREMENTS, LINKCHECKER)
+    built_site(session)
+    session.run("pytest", "browser_tests", *session.posargs)
+
+
+@nox.session
+def links(session: nox.Session) -> None:
+    """Build the site and check its links with LinkChecker (other hosts are not fetched)."""
+    install_project(session, "docs", "test")
+    session.install(LINKCHECKER)
+    built_site(session)
+    session.run("pytest", "browser_tests/test_links.py", *session.posargs)
+
+
+def unstable(name: str) -> bool:
+    """Downloads allowed to differ between builds of the same sources (zips hold file times)."""
+    path = Path(name)
+    return "_downloads" in path.parts and path.suffix in (".zip", ".ipynb", ".py")
+
+
+def differences(first: Path, second: Path) -> list[str]:
+    """Files (relative paths) that one tree lacks or that differ in a byte, but unstable ones."""
+
+    def files(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+    ours, theirs = files(first), files(second)
+    return sorted(ours ^ theirs) + sorted(
+        name
+        for name in ours & theirs
+        if not unstable(name) and not filecmp.cmp(first / name, second / name, shallow=False)
+    )
+
+
+@nox.session
+def reproducible(session: nox.Session) -> None:
+    """Build the site twice from scratch and compare the two byte for byte (``-- en``: one)."""
+    install_project(session, "docs")
+    builds = [Path(session.create_tmp()) / name for name in ("first", "second")]
+    for build in builds:
+        env = {"LSTM_FIGURES_BUILD_DIR": str(build)}
+        session.run("python", "docs/build.py", "--clean", *session.posargs, env=env)
+    differing = differences(*(build / "html" for build in builds))
+    if differing:
+        session.error(
+            f"{len(differing)} files differ between two builds ({builds[0]}, {builds[1]}):\n"
+            + "\n".join(differing)
+        )
+    for build in builds:
+        shutil.rmtree(build)
+    session.log("the two builds are identical (zip, .ipynb and .py downloads not compared)")

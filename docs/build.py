@@ -98,12 +98,10 @@ def catalogue_stats(lang: str) -> dict[str, int]:
         for message in catalogue:
             if not message.id:
                 continue  # the header
-            if message.fuzzy:
-                counts["fuzzy"] += 1
-            elif message.string:
-                counts["translated"] += 1
-            else:
-                counts["untranslated"] += 1
+            state = "fuzzy" if message.fuzzy else "translated" if message.string else "untranslated"
+            counts[state] += 1
+            if state != "translated":
+                print(f"{state}: {po.relative_to(DOCS)}: {message.id[:60]!r}")
     return counts
 
 
@@ -195,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--- {lang} ---\n{output}")
         if result.returncode:
             failed.append(lang)
+            # Sphinx re-reads only changed pages: forget this build, or the next one would
+            # skip the pages that warned and pass.
+            shutil.rmtree(BUILD / "doctrees" / lang, ignore_errors=True)
     elapsed = time.perf_counter() - start
     if failed:
         print(f"docs build failed for {', '.join(failed)} ({elapsed:.1f} s)", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 # The repository root: conf.py runs from a per-language copy under docs/_build/src/<lang>/,
@@ -16,6 +17,11 @@ from pathlib import Path
 REPO = Path(os.environ.get("LSTM_FIGURES_REPO", Path(__file__).resolve().parent.parent))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+
+# matplotlib only warns when a figure's text has a character its fonts lack, and publishes
+# a box in its place; lstm_figures' own figures raise MissingGlyphError, and with this any
+# other figure of an example fails the build too.
+warnings.filterwarnings("error", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 project = "lstm-figures"
 author = "the lstm-figures developers"
@@ -29,6 +35,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "untranslated",
+    "theme_strings",
 ]
 
 # gallery/ holds the examples' sources: sphinx-gallery reads them, Sphinx reads its output.
@@ -41,6 +48,7 @@ html_theme = "furo"
 html_title = "lstm-figures"
 html_favicon = "_static/favicon.svg"
 html_css_files = ["custom.css"]
+html_js_files = ["focusable_code.js"]  # keyboard access to code blocks that scroll
 html_last_updated_fmt = None  # no build dates in pages: same sources, same bytes
 html_copy_source = False
 html_show_sourcelink = False
@@ -105,10 +113,13 @@ def _set_language(app, config) -> None:
 
     set_default_language(config.language or "en")
     if config.language == "zh_CN":
+        config.copyright = "2026，lstm-figures 开发者"
         _quiet_jieba(app)
         # Chinese search splits pages into words with jieba; teaching it the glossary's terms
         # keeps e.g. 隐藏状态 one searchable word.
-        config.html_search_options = {"dict": str(Path(app.confdir) / "search_terms_zh.txt")}
+        # (The copy in the repository, not the build's: the path is part of the config hash
+        # in html/.buildinfo, which must not depend on the build folder.)
+        config.html_search_options = {"dict": str(REPO / "docs" / "search_terms_zh.txt")}
 
 
 def _quiet_jieba(app) -> None:
@@ -121,23 +132,38 @@ def _quiet_jieba(app) -> None:
     jieba.dt.tmp_dir = str(Path(app.doctreedir).parent)
 
 
-def _fix_chinese_search_stemmer(app) -> None:
-    """Sphinx 9.0's Chinese search ships the English stemmer but calls it ChineseStemmer.
+def _chinese_search(app) -> None:
+    """Sphinx's Chinese search, with its stemmer named right and jieba's dictionary lazy.
 
-    Its language_data.js then ends in ``window.Stemmer = ChineseStemmer;``, a ReferenceError
-    that leaves the search page finding nothing. Name the stemmer that is shipped.
+    Sphinx 9.0's Chinese search ships the English stemmer but calls it ChineseStemmer: its
+    language_data.js then ends in ``window.Stemmer = ChineseStemmer;``, a ReferenceError that
+    leaves the search page finding nothing. And it loads jieba's dictionary (~1 s) as soon as
+    a build starts writing, even when no page is written: wait until a page is indexed.
     """
-    from sphinx.search.zh import SearchChinese
+    from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userdict
 
-    if SearchChinese.js_stemmer_rawcode != "english-stemmer.js":
-        return  # a Sphinx that ships its own Chinese stemmer code: nothing to fix
+    class LazySearchChinese(SearchChinese):
+        def __init__(self, options: dict[str, str]) -> None:
+            self.user_dict = options.get("dict", JIEBA_DEFAULT_DICT)
+            super().__init__({**options, "dict": ""})  # "": load nothing yet
 
-    class SearchChineseEnglishStemmer(SearchChinese):
-        language_name = "English"  # -> window.Stemmer = EnglishStemmer;
+        def split(self, input: str) -> list[str]:
+            if self.user_dict:
+                if Path(self.user_dict).is_file():
+                    jieba_load_userdict(self.user_dict)
+                self.user_dict = ""
+            return super().split(input)
 
-    app.add_search_language(SearchChineseEnglishStemmer)
+    if SearchChinese.js_stemmer_rawcode == "english-stemmer.js":
+        # A Sphinx that ships its own Chinese stemmer code needs no renaming.
+        LazySearchChinese.language_name = "English"  # -> window.Stemmer = EnglishStemmer;
+    app.add_search_language(LazySearchChinese)
 
 
 def setup(app):
+    from lstm_figures.gallery_scraper import reduce_colours
+
     app.connect("config-inited", _set_language)
-    _fix_chinese_search_stemmer(app)
+    # Once sphinx-gallery (priority 500) has run the examples: pages a third lighter.
+    app.connect("builder-inited", reduce_colours, priority=600)
+    _chinese_search(app)
