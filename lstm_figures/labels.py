@@ -541,7 +541,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "gates_to_next": "传给下一个时间步",
         "gates_bus": "每个门都读取 x_t 和上一步的 h，各自使用 {w_ih} 和 {w_hh} 中属于它的行（再加上偏置）",
         "gates_names": "f 遗忘门     i 输入门     g 候选细胞状态     o 输出门",
-        "gates_unit": "第 {unit} 个单元：",
+        "gates_unit": "第 {unit} 个隐藏单元：",
         "gates_projection": "然后 h_t = {w_hr} · (o ⊙ tanh(c_t))：从 {hidden} 个特征投影到 {proj} 个",
         "gates_alt": (
             "一个 LSTM 单元：第 {layer} 层，{direction}，时间步 {t}，第 {sequence} 个样本。每个向量"
@@ -591,7 +591,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "params_gate_o": "输出门",
         "params_gate_r": "重置门",
         "params_gate_z": "更新门",
-        "params_gate_n": "新门",
+        "params_gate_n": "候选隐藏状态",
         "params_block_rnn": "一整块",
         "params_rows": "第 [{start}:{stop}] 行",
         "params_order_join": "、",
@@ -654,7 +654,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "h：隐藏状态，是 {kind} 唯一传递的状态：向右传给下一个时间步，并向上传给下一层"
         ),
         "gru_rnn_legend_gru": (
-            "每个 GRU 单元的门：r（重置门）、z（更新门）、n（新门）；weight_ih_l0 {shape} "
+            "每个 GRU 单元的门：r（重置门）、z（更新门）、n（候选隐藏状态）；weight_ih_l0 {shape} "
             "依次堆叠这 3 个门，每块 H = {h} 行"
         ),
         "gru_rnn_legend_update": "h_t = (1 − z) ⊙ n + z ⊙ h_{{t-1}}：传入一个状态，传出一个状态",
