@@ -6,7 +6,9 @@ Each figure module has a one-line docstring (shown by ``lstm-figures list``) and
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lstm_figures.labels import Labels
@@ -43,8 +45,15 @@ def _module(name: str):
 
 
 def summary(name: str) -> str:
-    """The one-line description of a figure (its module's docstring)."""
-    return _module(name).__doc__.strip().splitlines()[0]
+    """The one-line description of a figure (its module's docstring).
+
+    Read from the source without importing the module, which would import torch:
+    ``lstm-figures list`` answers at once.
+    """
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure {name!r}; expected one of {FIGURES}")
+    source = Path(__file__).with_name(f"{name}.py").read_text(encoding="utf-8")
+    return ast.get_docstring(ast.parse(source)).strip().splitlines()[0]
 
 
 def default_input(
