@@ -62,6 +62,17 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Time builds, figures and the command line against their targets (docs/_build/bench.json).
+
+    Builds happen in a temporary folder, never in docs/_build. Lighthouse is installed with
+    npm into benchmarks/.npm/ when npm is there. Options after --, e.g. ``--skip lighthouse``.
+    """
+    install_project(session, "docs")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session
 def i18n(session: nox.Session) -> None:
     """Extract messages, update the Chinese catalogues, fail while any is untranslated."""
     install_project(session, "docs")
