@@ -27,11 +27,10 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
     sans, mono = fonts.families(lang), fonts.families(lang, "mono")
     fonts.check_glyphs(layout.texts, sans)
     fig = plt.figure(figsize=(layout.width, layout.height), facecolor=theme.background)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, layout.width)
-    ax.set_ylim(0, layout.height)
-    ax.set_axis_off()
-    ax.set_facecolor(theme.background)
+    # Artists go straight onto the figure, placed in inches (the layout's unit) from its
+    # lower left corner. No Axes: its ticks, spines and clip paths cost ~15 ms a figure
+    # (10-15 % of draw + PNG) for the same pixels.
+    inches = fig.dpi_scale_trans
     colormap = mpl.colormaps[theme.colormap]
     norm = Normalize(-layout.value_limit, layout.value_limit)
 
@@ -42,17 +41,16 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
 
     def text_kwargs(role: str, size: float, family: str) -> dict:
         return {
+            "transform": inches,
             "color": theme.role(role),
             "fontsize": size,
             "fontfamily": mono if family == "mono" else sans,
         }
 
-    # Patches go in with add_artist, not add_patch: the limits are fixed above, and
-    # add_patch would recompute data limits from every patch's path (most of the draw time).
     for element in layout.elements:
         if isinstance(element, Box):
             style = "round,pad=0,rounding_size=0.06" if element.rounded else "square,pad=0"
-            ax.add_artist(
+            fig.add_artist(
                 FancyBboxPatch(
                     (element.x, element.y),
                     element.w,
@@ -62,10 +60,11 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                     edgecolor=theme.role(element.edge),
                     linewidth=element.linewidth,
                     linestyle="--" if element.dashed else "-",
+                    transform=inches,
                 )
             )
             if element.text:
-                ax.text(
+                fig.text(
                     *element.center,
                     element.text,
                     ha="center",
@@ -73,7 +72,7 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                     **text_kwargs(element.text_role, element.size, "sans"),
                 )
         elif isinstance(element, Arrow):
-            ax.add_artist(
+            fig.add_artist(
                 FancyArrowPatch(
                     element.start,
                     element.end,
@@ -85,10 +84,11 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                     color=theme.role(element.role),
                     linewidth=element.linewidth,
                     linestyle="--" if element.dashed else "-",
+                    transform=inches,
                 )
             )
         elif isinstance(element, Text):
-            ax.text(
+            fig.text(
                 element.x,
                 element.y,
                 element.text,
@@ -100,7 +100,7 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                 **text_kwargs(element.role, element.size, element.family),
             )
         elif isinstance(element, Polygon):
-            ax.add_artist(
+            fig.add_artist(
                 PolygonPatch(
                     element.points,
                     closed=True,
@@ -108,6 +108,7 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                     edgecolor=theme.role(element.edge),
                     linewidth=element.linewidth,
                     alpha=element.alpha,
+                    transform=inches,
                 )
             )
         else:  # pragma: no cover - layouts only hold the four element types
