@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,40 @@ _METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
+
+
+@functools.cache
+def _mathtext_parser():
+    from matplotlib.mathtext import MathTextParser
+
+    return MathTextParser("path")  # the kind RendererAgg makes for itself
+
+
+@contextlib.contextmanager
+def _one_mathtext_parser():
+    """Let every Agg renderer made inside the block share one mathtext parser.
+
+    matplotlib caches parsed ``$...$`` strings per parser, and makes a new parser with each
+    new renderer, so every saved figure parses its math again: about 5 ms a string, 40 %
+    of a figure's time. Sharing one parser keeps that cache across figures.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    make_renderer = RendererAgg.__init__
+
+    def sharing_init(self, *args, **kwargs):
+        make_renderer(self, *args, **kwargs)
+        self.mathtext_parser = _mathtext_parser()
+
+    RendererAgg.__init__ = sharing_init
+    try:
+        yield
+    finally:
+        RendererAgg.__init__ = make_renderer
+
+# zlib's fastest level: on these flat-coloured figures, a third less time than the default
+# (level 6) for a file that is no larger (often smaller).
+_OPTIONS = {"png": {"pil_kwargs": {"compress_level": 1}}, "svg": {}, "pdf": {}}
 
 
 def check_path(path: str | Path) -> tuple[Path, str]:
@@ -65,12 +101,13 @@ def save(fig: Figure, path: str | Path, *, dpi: float = 150) -> Path:
         # the same (hinting snaps outlines to the pixel grid, which matters at screen sizes).
         "text.hinting": "no_hinting",
     }
-    with mpl.rc_context(options):
+    with mpl.rc_context(options), _one_mathtext_parser():
         fig.savefig(
             path,
             format=fmt,
             dpi=dpi,
             facecolor=fig.get_facecolor(),
             metadata=_METADATA[fmt],
+            **_OPTIONS[fmt],
         )
     return path

@@ -71,3 +71,34 @@ def test_missing_folder_is_an_error(tmp_path):
 
 def test_check_path_returns_the_format(tmp_path):
     assert check_path(str(tmp_path / "figure.Svg")) == (tmp_path / "figure.Svg", "svg")
+
+
+def test_math_is_parsed_once_across_figures(tmp_path):
+    from matplotlib.mathtext import MathTextParser
+
+    lf.save(figure(), tmp_path / "first.png")
+    misses = MathTextParser._parse_cached.cache_info().misses
+    lf.save(figure(), tmp_path / "second.png")  # a new figure, so a new renderer
+    assert MathTextParser._parse_cached.cache_info().misses == misses
+
+
+def test_shared_math_parser_draws_the_same_pixels(tmp_path):
+    ours = lf.save(figure(), tmp_path / "ours.png")
+    plain = tmp_path / "plain.png"
+    with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+        fig = figure()
+        fig.savefig(plain, dpi=150, facecolor=fig.get_facecolor())
+    assert (matplotlib.image.imread(ours) == matplotlib.image.imread(plain)).all()
+
+
+def test_renderer_is_restored_after_saving(tmp_path):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    make_renderer = RendererAgg.__init__
+    lf.save(figure(), tmp_path / "figure.png")
+    assert RendererAgg.__init__ is make_renderer
+    fig = figure()
+    fig.texts[0].set_text("$\\frac{$")  # not valid mathtext: savefig raises
+    with pytest.raises(ValueError, match="frac"):
+        lf.save(fig, tmp_path / "broken.png")
+    assert RendererAgg.__init__ is make_renderer
