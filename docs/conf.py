@@ -104,6 +104,9 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "backreferences_dir": None,
     "capture_repr": (),
+    # Only the gallery's own style sheet: no Binder buttons, data frames or HTML output here,
+    # and each further sheet would hold up the first paint of every page.
+    "css": ("sg_gallery",),
 }
 
 
