@@ -70,6 +70,8 @@ def test_dark_theme_shows_dark_figures(visited) -> None:
     same = [src for src, other in zip(light, dark, strict=True) if src == other]
     assert not same, f"the dark theme still shows {same}"
     assert back == light, "switching back to light did not bring the light figures back"
+    unthemed = [i["src"] for i in visited.images["light"] if i["figure"] and not i["themed"]]
+    assert not unthemed, f"figures with no dark twin: {unthemed}"
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -24,6 +24,7 @@ IMAGES = """() => Array.from(document.images).map((img) => {
     loaded: img.complete && img.naturalWidth > 0,
     visible: img.offsetParent !== null && style.visibility !== "hidden",
     themed: img.classList.contains("only-light") || img.classList.contains("only-dark"),
+    figure: img.classList.contains("sphx-glr-single-img"),
   };
 })"""
 SWITCHER = """() => {

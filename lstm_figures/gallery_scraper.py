@@ -3,8 +3,9 @@
 Used by the docs' ``conf.py`` (``"image_scrapers": ("lstm_figures.gallery_scraper.scrape",)``).
 A figure from :func:`lstm_figures.draw` is drawn again in the other theme from the same
 trace; Furo shows the ``only-light`` or the ``only-dark`` image to match the page. Other
-matplotlib figures are saved once, on a light background. Importing this module is cheap:
-torch and matplotlib are imported only when an example has run.
+matplotlib figures (plots an example makes itself) are saved as they are for light pages,
+then recoloured with the dark theme's background and text colours for dark pages. Importing
+this module is cheap: torch and matplotlib are imported only when an example has run.
 
 :func:`reduce_colours` then stores every image sphinx-gallery wrote (figures and thumbnails)
 as a 256-colour palette PNG, about a third of the bytes.
@@ -35,7 +36,7 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
 
     from lstm_figures.figures import draw
     from lstm_figures.saving import save
-    from lstm_figures.themes import THEMES
+    from lstm_figures.themes import THEMES, get_theme
 
     rst = []
     paths = block_vars["image_path_iterator"]
@@ -43,36 +44,57 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
         fig = plt.figure(number)
         first = Path(image_path)  # sphinx-gallery makes its thumbnail from this one
         spec = getattr(fig, "lstm_figures", None)
-        if spec is None:
-            save(fig, first)
+        if spec is None:  # a plot the example made with matplotlib itself
             alt = fig.get_label() or _one_line(fig.texts[0].get_text() if fig.texts else "")
-            rst.append(
-                IMAGE.format(
-                    path=_rst_path(first, gallery_conf["src_dir"]),
-                    alt=alt,
-                    classes="sphx-glr-single-img",
-                )
-            )
-            continue
-        # The light image goes first (it makes the thumbnail); each theme's image is drawn
-        # from the same trace, so both show the same numbers.
+        else:
+            alt = _one_line(spec["alt"])
+        # The light image goes first (it makes the thumbnail).
         for theme in sorted(THEMES, key=lambda name: name != "light"):
             path = first if theme == "light" else first.with_name(f"{first.stem}_{theme}.png")
-            if theme == spec["theme"]:
+            if spec is None:
+                if theme != "light":
+                    recolour(fig, get_theme(theme))
                 save(fig, path)
-            else:
+            elif theme == spec["theme"]:
+                save(fig, path)
+            else:  # drawn again from the same trace, so both show the same numbers
                 variant = draw(spec["name"], spec["trace"], lang=spec["lang"], theme=theme)
                 save(variant, path)
                 plt.close(variant)
             rst.append(
                 IMAGE.format(
                     path=_rst_path(path, gallery_conf["src_dir"]),
-                    alt=_one_line(spec["alt"]),
+                    alt=alt,
                     classes=f"sphx-glr-single-img only-{theme}",
                 )
             )
     plt.close("all")
     return "".join(rst)
+
+
+def recolour(fig, theme) -> None:
+    """Give a plain matplotlib figure ``theme``'s background, text and axis colours.
+
+    For plots an example makes with matplotlib itself, which know nothing of themes. Text
+    and axes drawn in matplotlib's default colours take the theme's; data keeps its own.
+    """
+    from matplotlib import rcParams
+    from matplotlib.colors import same_color
+    from matplotlib.text import Text
+
+    fig.set_facecolor(theme.background)
+    for text in fig.findobj(Text):
+        if same_color(text.get_color(), rcParams["text.color"]):
+            text.set_color(theme.text)
+    for ax in fig.axes:
+        ax.set_facecolor(theme.background)
+        ax.tick_params(which="both", colors=theme.edge, labelcolor=theme.text)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(theme.edge)
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.get_frame().set_facecolor(theme.background)
+            legend.get_frame().set_edgecolor(theme.muted)
 
 
 def reduce_colours(app) -> None:

@@ -1,0 +1,70 @@
+"""The sphinx-gallery scraper: every figure in a light and a dark image."""
+
+from __future__ import annotations
+
+import matplotlib.image
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+
+import lstm_figures as lf
+from lstm_figures.gallery_scraper import scrape
+from lstm_figures.themes import DARK, LIGHT
+
+
+def run_scraper(tmp_path) -> str:
+    images = tmp_path / "images"
+    images.mkdir()
+    paths = (str(images / f"sphx_glr_example_{n:03}.png") for n in range(1, 10))
+    return scrape(None, {"image_path_iterator": paths}, {"src_dir": str(tmp_path)})
+
+
+def corner(path) -> np.ndarray:
+    """The top left pixel as 0-255 RGB."""
+    return np.round(matplotlib.image.imread(path)[0, 0, :3] * 255)
+
+
+def rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+
+
+@pytest.fixture
+def plain_plot():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    fig.set_label("MSE(k)")
+    ax.plot([3, 2, 1], label="$y$")
+    ax.set(xlabel="$k$", ylabel="MSE")
+    ax.legend()
+    return ax
+
+
+def test_plain_plot_gets_a_dark_twin(tmp_path, plain_plot):
+    ax = plain_plot
+    rst = run_scraper(tmp_path)
+    light = tmp_path / "images" / "sphx_glr_example_001.png"
+    dark = tmp_path / "images" / "sphx_glr_example_001_dark.png"
+    assert (corner(light) == rgb(LIGHT.background)).all()
+    assert (corner(dark) == rgb(DARK.background)).all()
+    assert rst.count(".. image::") == 2
+    assert ":class: sphx-glr-single-img only-light" in rst
+    assert ":class: sphx-glr-single-img only-dark" in rst
+    assert rst.count(":alt: MSE(k)") == 2
+    # Text and axes took the dark theme's colours; the data kept its own.
+    assert ax.xaxis.label.get_color() == DARK.text
+    assert all(label.get_color() == DARK.text for label in ax.get_xticklabels())
+    assert ax.spines["left"].get_edgecolor() == matplotlib.colors.to_rgba(DARK.edge)
+    assert matplotlib.colors.same_color(ax.lines[0].get_color(), "C0")
+    assert plt.get_fignums() == []  # the scraper closes what it saved
+
+
+def test_figure_is_drawn_again_in_the_dark_theme(tmp_path):
+    torch.manual_seed(0)
+    lf.draw("unrolled", torch.nn.LSTM(3, 4), torch.randn(5, 2, 3))
+    rst = run_scraper(tmp_path)
+    light = tmp_path / "images" / "sphx_glr_example_001.png"
+    dark = tmp_path / "images" / "sphx_glr_example_001_dark.png"
+    assert (corner(light) == rgb(LIGHT.background)).all()
+    assert (corner(dark) == rgb(DARK.background)).all()
+    assert "only-light" in rst
+    assert "only-dark" in rst
