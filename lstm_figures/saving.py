@@ -49,8 +49,9 @@ def _one_mathtext_parser():
     finally:
         RendererAgg.__init__ = make_renderer
 
-# zlib's fastest level: on these flat-coloured figures, a third less time than the default
-# (level 6) for a file that is no larger (often smaller).
+
+# zlib's fastest level: on these flat-coloured figures it takes a third less time than the
+# default (level 6), and the files come out between 10 % smaller and 20 % larger.
 _OPTIONS = {"png": {"pil_kwargs": {"compress_level": 1}}, "svg": {}, "pdf": {}}
 
 
