@@ -3,6 +3,9 @@ import sys
 import pytest
 import torch
 
+# The shared checks in figure_checks.py report their values on failure, as tests' asserts do.
+pytest.register_assert_rewrite("figure_checks")
+
 # The tests run many tiny models: one thread is faster than two fighting over 2 cores.
 torch.set_num_threads(1)
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import random
-import re
-
 import pytest
 import torch
+from figure_checks import assert_chinese_without_english, lstm_configs, run_config
 from torch.nn.utils.rnn import pack_padded_sequence
 
 import lstm_figures as lf
@@ -15,38 +13,13 @@ from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, elide
 from lstm_figures.models import build_module, example_input
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-SHAPE = re.compile(r"\(\d+(?:, \d+)*,?\)")
-
-
-def random_configs(count: int, seed: int = 9) -> list[dict]:
-    rng = random.Random(seed)
-    configs = []
-    for _ in range(count):
-        hidden = rng.randint(1, 12)
-        configs.append(
-            {
-                "num_layers": rng.randint(1, 3),
-                "bidirectional": rng.random() < 0.5,
-                "batch_first": rng.random() < 0.5,
-                "input_size": rng.randint(1, 10),
-                "hidden_size": hidden,
-                "proj_size": rng.randint(1, hidden - 1) if hidden > 1 and rng.random() < 0.3 else 0,
-                "seq_len": rng.randint(1, 7),
-                "batch": rng.randint(1, 4),
-            }
-        )
-    return configs
-
-
-CONFIGS = random_configs(10)
+CONFIGS = lstm_configs(10, seed=9, hidden=(1, 12), max_features=10, max_steps=7, proj_chance=0.3)
 
 
 def make(config: dict):
-    config = dict(config)
-    seq_len, batch = config.pop("seq_len"), config.pop("batch")
-    module = build_module("LSTM", **config)
-    return module, lf.trace(module, example_input(module, seq_len=seq_len, batch=batch))
+    """The LSTM a config describes and its trace."""
+    module, x, *_ = run_config(config, kind="LSTM")
+    return module, lf.trace(module, x)
 
 
 def columns(layout) -> list[list[float]]:
@@ -233,22 +206,11 @@ def test_large_configurations_draw_as_much_as_small_ones():
     assert count < 250
 
 
-def english_words(text: str) -> list[str]:
-    """Latin words in a Chinese text, leaving out math, shapes and code names."""
-    text = re.sub(r"\$[^$]*\$", "", text)
-    text = SHAPE.sub("", text)
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", text)
-    code = {"LSTM", "tanh", "output"}
-    return [w for w in words if len(w) > 1 and "_" not in w and w not in code]
-
-
 @pytest.mark.parametrize("config", CONFIGS[:5])
 def test_chinese_has_no_english_words(config):
     _, tr = make(config)
     layout = build("gates", tr, "zh_CN")
-    texts = [*layout.texts, layout.alt]
-    assert any(CJK.search(text) for text in texts)
-    assert {text: english_words(text) for text in texts if english_words(text)} == {}
+    assert_chinese_without_english(layout, {"LSTM", "tanh", "output"})
 
 
 def test_alt_text_names_the_gates_and_shapes():

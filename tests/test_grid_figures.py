@@ -6,75 +6,41 @@ from its parameters; nothing is typed in by hand. No pixels: layouts only.
 
 from __future__ import annotations
 
-import random
 import re
 
 import pytest
 import torch
+from figure_checks import (
+    assert_chinese_without_english,
+    assert_elision_bounds_elements,
+    assert_inside_figure,
+    assert_rows_run_their_way,
+    config_id,
+    english_words,
+    grid_configs,
+    run_config,
+    shapes_in,
+    trace_of,
+)
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 import lstm_figures as lf
 from lstm_figures.figures import build
-from lstm_figures.figures import grid as g
-from lstm_figures.layout import Arrow, Box, Layout, Polygon, Text
+from lstm_figures.layout import Arrow, Box, Polygon, Text
 from lstm_figures.models import build_module, example_input
 from lstm_figures.tracing import TraceMismatchError
 
 GRID_FIGURES = ("stacked", "bidirectional", "state_locations")
-SHAPE = re.compile(r"\(\d+(?:, \d+)*,?\)")  # as Python prints a shape: (4,) or (5, 3, 4)
-CJK = re.compile(r"[\u3400-\u9fff]")
 # Code names may appear inside Chinese sentences; anything else in Latin letters may not.
 CODE_WORDS = {"LSTM", "GRU", "RNN", "output"}
 
 
-def random_configs(count: int, seed: int = 2024) -> list[dict]:
-    """Seeded module configurations covering layers, directions, layouts and sizes."""
-    rng = random.Random(seed)
-    return [
-        {
-            "kind": rng.choice(["LSTM", "LSTM", "GRU", "RNN"]),
-            "num_layers": rng.randint(1, 3),
-            "bidirectional": rng.random() < 0.5,
-            "batch_first": rng.random() < 0.5,
-            "seq_len": rng.choice([1, 2, 5, 7, 12]),
-            "batch": rng.randint(1, 4),
-            "input_size": rng.randint(1, 8),
-            "hidden_size": rng.randint(1, 9),
-        }
-        for _ in range(count)
-    ]
-
-
-CONFIGS = random_configs(12)
-
-
-def config_id(config: dict) -> str:
-    return "{kind}-L{num_layers}-D{d}-{bf}-T{seq_len}-N{batch}-F{input_size}-H{hidden_size}".format(
-        d=2 if config["bidirectional"] else 1,
-        bf="bf" if config["batch_first"] else "tf",
-        **config,
-    )
-
-
-def make(config: dict):
-    """The module, its input, and what the module itself returns for it."""
-    config = dict(config)
-    seq_len, batch = config.pop("seq_len"), config.pop("batch")
-    module = build_module(config.pop("kind"), **config)
-    x = example_input(module, seq_len=seq_len, batch=batch)
-    with torch.no_grad():
-        output, state = module(x)
-    h_n, c_n = state if isinstance(state, tuple) else (state, None)
-    return module, x, output, h_n, c_n
+CONFIGS = grid_configs(12, seed=2024, kinds=["LSTM", "LSTM", "GRU", "RNN"], max_layers=3)
 
 
 def figures_for(module: nn.Module) -> list[str]:
     return [n for n in GRID_FIGURES if module.bidirectional or n != "bidirectional"]
-
-
-def shapes_in(layout: Layout) -> set[str]:
-    return {shape for text in [*layout.texts, layout.alt] for shape in SHAPE.findall(text)}
 
 
 def expected_shapes(module: nn.Module, x: torch.Tensor, output, h_n, c_n) -> set[str]:
@@ -95,7 +61,7 @@ def expected_shapes(module: nn.Module, x: torch.Tensor, output, h_n, c_n) -> set
 
 @pytest.mark.parametrize("config", CONFIGS, ids=config_id)
 def test_every_shape_shown_is_a_torch_shape(config):
-    module, x, output, h_n, c_n = make(config)
+    module, x, output, h_n, c_n = run_config(config)
     tr = lf.trace(module, x)
     expected = expected_shapes(module, x, output, h_n, c_n)
     for name in figures_for(module):
@@ -107,7 +73,7 @@ def test_every_shape_shown_is_a_torch_shape(config):
 
 @pytest.mark.parametrize("config", CONFIGS, ids=config_id)
 def test_each_figure_shows_its_own_shapes(config):
-    module, x, output, h_n, c_n = make(config)
+    module, x, output, h_n, c_n = run_config(config)
     tr = lf.trace(module, x)
     step = 1 if module.batch_first else 0
     h_t = str(tuple(output.select(step, 0)[..., : module.hidden_size].shape))
@@ -142,20 +108,9 @@ def test_each_figure_shows_its_own_shapes(config):
 # ----------------------------------------------------------------------------- elision
 
 
-def trace_of(seq_len=5, hidden=4, layers=2, bidirectional=True, kind="LSTM", batch=3):
-    module = build_module(
-        kind, input_size=3, hidden_size=hidden, num_layers=layers, bidirectional=bidirectional
-    )
-    return lf.trace(module, example_input(module, seq_len=seq_len, batch=batch))
-
-
 @pytest.mark.parametrize("name", GRID_FIGURES)
 def test_elision_bounds_the_element_count(name):
-    small = len(build(name, trace_of(seq_len=5, hidden=4, layers=3), "en").elements)
-    big = len(build(name, trace_of(seq_len=400, hidden=64, layers=3), "en").elements)
-    assert big <= 1.5 * small
-    many_layers = len(build(name, trace_of(seq_len=400, hidden=64, layers=9), "en").elements)
-    assert many_layers <= 1.5 * big
+    assert_elision_bounds_elements(name)
 
 
 @pytest.mark.parametrize("name", GRID_FIGURES)
@@ -176,29 +131,19 @@ def test_units_are_elided_but_counted():
 # ----------------------------------------------------------------------------- languages
 
 
-def english_words(text: str) -> list[str]:
-    """Latin words in a Chinese text, leaving out math, shapes and code names."""
-    text = re.sub(r"\$[^$]*\$", "", text)
-    text = SHAPE.sub("", text)
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", text)
-    code = [w for w in words if "_" in w or "." in w or w in CODE_WORDS]
-    return [w for w in words if w not in code and len(w) > 1]
-
-
 @pytest.mark.parametrize("config", CONFIGS[:6], ids=config_id)
 def test_chinese_layouts_have_no_english_words(config):
-    module, x, *_ = make(config)
+    module, x, *_ = run_config(config)
     tr = lf.trace(module, x)
     for name in figures_for(module):
         layout = build(name, tr, "zh_CN")
-        texts = [*layout.texts, layout.alt]
-        assert any(CJK.search(text) for text in texts), name
-        assert {text: english_words(text) for text in texts if english_words(text)} == {}, name
+        assert_chinese_without_english(layout, CODE_WORDS, name, dotted_is_code=True)
 
 
 def test_english_word_check_catches_english():
-    assert english_words("第 0 层的输入 weight_ih_l1：(16, 8)") == []
-    assert english_words("每一层 hidden state h") == ["hidden", "state"]
+    chinese, english = "第 0 层的输入 weight_ih_l1：(16, 8)", "每一层 hidden state h"
+    assert english_words(chinese, CODE_WORDS, dotted_is_code=True) == []
+    assert english_words(english, CODE_WORDS, dotted_is_code=True) == ["hidden", "state"]
 
 
 # ----------------------------------------------------------------------------- each figure
@@ -223,9 +168,7 @@ def test_backward_final_state_is_at_the_first_step():
         assert backward.x < grid_left
         assert (forward.role, backward.role) == ("hidden", "backward")
     # Backward rows carry their state to the left, forward rows to the right.
-    carried = [a for a in layout.of_type(Arrow) if a.start[1] == a.end[1]]
-    assert all(a.end[0] < a.start[0] for a in carried if a.role == "backward")
-    assert all(a.end[0] > a.start[0] for a in carried if a.role == "hidden")
+    assert_rows_run_their_way([a for a in layout.of_type(Arrow) if a.start[1] == a.end[1]])
 
 
 @pytest.mark.parametrize("kind", ["GRU", "RNN"])
@@ -309,23 +252,8 @@ def test_state_locations_checks_packed_and_unbatched_input():
     )
 
 
-def inside(layout: Layout, x: float, y: float) -> bool:
-    return 0 <= x <= layout.width and 0 <= y <= layout.height
-
-
 @pytest.mark.parametrize("name", GRID_FIGURES)
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_everything_is_inside_the_figure(name, lang):
     for tr in (trace_of(), trace_of(seq_len=400, hidden=64, layers=3)):
-        layout = build(name, tr, lang)
-        for box in layout.of_type(Box):
-            assert inside(layout, box.x, box.y)
-            assert inside(layout, box.x + box.w, box.y + box.h)
-        for arrow in layout.of_type(Arrow):
-            assert inside(layout, *arrow.start)
-            assert inside(layout, *arrow.end)
-        for text in layout.of_type(Text):
-            widest = max(g.text_width(line, text.size) for line in text.text.split("\n"))
-            left = {"left": text.x, "center": text.x - widest / 2, "right": text.x - widest}
-            assert left[text.ha] >= 0, text.text
-            assert left[text.ha] + widest <= layout.width + 0.05, text.text
+        assert_inside_figure(build(name, tr, lang))

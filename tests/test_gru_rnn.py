@@ -6,69 +6,35 @@ nothing is typed in by hand. No pixels: layouts only.
 
 from __future__ import annotations
 
-import random
 import re
 
 import pytest
-import torch
+from figure_checks import (
+    assert_chinese_without_english,
+    assert_elision_bounds_elements,
+    assert_inside_figure,
+    assert_rows_run_their_way,
+    config_id,
+    grid_configs,
+    run_config,
+    shapes_in,
+    trace_of,
+)
 from torch import nn
 
 import lstm_figures as lf
 from lstm_figures.figures import build
 from lstm_figures.figures import grid as g
 from lstm_figures.labels import Labels
-from lstm_figures.layout import Arrow, Box, Layout, Text
+from lstm_figures.layout import Arrow, Box, Text
 from lstm_figures.models import build_module, example_input
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-SHAPE = re.compile(r"\(\d+(?:, \d+)*,?\)")
 H_N = re.compile(r"h_n\[(\d+)\]")
 # Code names may appear inside Chinese sentences; anything else in Latin letters may not.
 CODE_WORDS = {"LSTM", "GRU", "RNN", "output"}
 
 
-def random_configs(count: int, seed: int = 12) -> list[dict]:
-    """Seeded GRU and RNN configurations covering layers, directions, layouts and sizes."""
-    rng = random.Random(seed)
-    return [
-        {
-            "kind": rng.choice(["GRU", "RNN"]),
-            "num_layers": rng.randint(1, 4),
-            "bidirectional": rng.random() < 0.5,
-            "batch_first": rng.random() < 0.5,
-            "seq_len": rng.choice([1, 2, 5, 7, 12]),
-            "batch": rng.randint(1, 4),
-            "input_size": rng.randint(1, 8),
-            "hidden_size": rng.randint(1, 9),
-        }
-        for _ in range(count)
-    ]
-
-
-CONFIGS = random_configs(12)
-
-
-def config_id(config: dict) -> str:
-    return "{kind}-L{num_layers}-D{d}-{bf}-T{seq_len}-N{batch}-F{input_size}-H{hidden_size}".format(
-        d=2 if config["bidirectional"] else 1,
-        bf="bf" if config["batch_first"] else "tf",
-        **config,
-    )
-
-
-def make(config: dict):
-    """The module, its input, and what the module itself returns for it."""
-    config = dict(config)
-    seq_len, batch = config.pop("seq_len"), config.pop("batch")
-    module = build_module(config.pop("kind"), **config)
-    x = example_input(module, seq_len=seq_len, batch=batch)
-    with torch.no_grad():
-        output, h_n = module(x)
-    return module, x, output, h_n
-
-
-def texts_of(layout: Layout) -> list[str]:
-    return [*layout.texts, layout.alt]
+CONFIGS = grid_configs(12, seed=12, kinds=["GRU", "RNN"], max_layers=4)
 
 
 # ----------------------------------------------------------------------------- shapes
@@ -76,20 +42,17 @@ def texts_of(layout: Layout) -> list[str]:
 
 @pytest.mark.parametrize("config", CONFIGS, ids=config_id)
 def test_every_shape_shown_is_a_torch_shape(config):
-    module, x, output, h_n = make(config)
+    module, x, output, h_n, _ = run_config(config)
     tr = lf.trace(module, x)
     expected = {str(tuple(t.shape)) for t in (output, h_n, module.weight_ih_l0)}
     for lang in ("en", "zh_CN"):
-        shown = {
-            shape for text in texts_of(build("gru_rnn", tr, lang)) for shape in SHAPE.findall(text)
-        }
-        assert shown == expected, lang
+        assert shapes_in(build("gru_rnn", tr, lang)) == expected, lang
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=config_id)
 def test_h_n_has_the_lstm_layout(config):
     """h_n is (L·D, N, H), and h_n[l·D + d] is the row that ends there, as for an LSTM."""
-    module, x, _, h_n = make(config)
+    module, x, _, h_n, _ = run_config(config)
     directions = 2 if module.bidirectional else 1
     assert tuple(h_n.shape) == (
         module.num_layers * directions,
@@ -125,7 +88,7 @@ def test_unbatched_input_drops_n():
 
 @pytest.mark.parametrize("config", CONFIGS[:6], ids=config_id)
 def test_only_h_is_carried(config):
-    module, x, _, _ = make(config)
+    module, x, *_ = run_config(config)
     tr = lf.trace(module, x)
     assert tr.c_n is None
     assert tr.c_0 is None
@@ -137,8 +100,7 @@ def test_only_h_is_carried(config):
     assert f"no c_n: a {tr.kind} returns (output, h_n)" in legend
     # Backward rows carry h to the left, forward rows to the right.
     carried = [a for a in layout.of_type(Arrow) if a.start[1] == a.end[1] and a.start[0] > 0.5]
-    assert all(a.end[0] < a.start[0] for a in carried if a.role == "backward")
-    assert all(a.end[0] > a.start[0] for a in carried if a.role == "hidden")
+    assert_rows_run_their_way(carried)
 
 
 def test_gru_cells_name_their_gates_in_torch_order():
@@ -184,64 +146,23 @@ def test_draw_from_a_module_alone():
 # ----------------------------------------------------------------------------- languages
 
 
-def english_words(text: str) -> list[str]:
-    """Latin words in a Chinese text, leaving out math, shapes and code names."""
-    text = SHAPE.sub("", re.sub(r"\$[^$]*\$", "", text))
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", text)
-    return [
-        w for w in words if "_" not in w and "." not in w and w not in CODE_WORDS and len(w) > 1
-    ]
-
-
 @pytest.mark.parametrize("config", CONFIGS[:6], ids=config_id)
 def test_chinese_layouts_have_no_english_words(config):
-    module, x, _, _ = make(config)
+    module, x, *_ = run_config(config)
     layout = build("gru_rnn", lf.trace(module, x), "zh_CN")
-    texts = texts_of(layout)
-    assert any(CJK.search(text) for text in texts)
-    assert {text: english_words(text) for text in texts if english_words(text)} == {}
+    assert_chinese_without_english(layout, CODE_WORDS, dotted_is_code=True)
 
 
 # ----------------------------------------------------------------------------- large inputs
 
 
-def trace_of(seq_len=5, hidden=4, layers=2, bidirectional=True, kind="GRU"):
-    module = build_module(
-        kind, input_size=3, hidden_size=hidden, num_layers=layers, bidirectional=bidirectional
-    )
-    return lf.trace(module, example_input(module, seq_len=seq_len, batch=3))
-
-
 @pytest.mark.parametrize("kind", ["GRU", "RNN"])
 def test_elision_bounds_the_element_count(kind):
-    small = len(build("gru_rnn", trace_of(kind=kind, layers=3), "en").elements)
-    big = len(
-        build("gru_rnn", trace_of(kind=kind, seq_len=400, hidden=64, layers=3), "en").elements
-    )
-    assert big <= 1.5 * small
-    many = len(
-        build("gru_rnn", trace_of(kind=kind, seq_len=400, hidden=64, layers=9), "en").elements
-    )
-    assert many <= 1.5 * big
-
-
-def inside(layout: Layout, x: float, y: float) -> bool:
-    return 0 <= x <= layout.width and 0 <= y <= layout.height
+    assert_elision_bounds_elements("gru_rnn", kind)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 @pytest.mark.parametrize("kind", ["GRU", "RNN"])
 def test_everything_is_inside_the_figure(kind, lang):
     for tr in (trace_of(kind=kind), trace_of(kind=kind, seq_len=400, hidden=64, layers=3)):
-        layout = build("gru_rnn", tr, lang)
-        for box in layout.of_type(Box):
-            assert inside(layout, box.x, box.y)
-            assert inside(layout, box.x + box.w, box.y + box.h)
-        for arrow in layout.of_type(Arrow):
-            assert inside(layout, *arrow.start)
-            assert inside(layout, *arrow.end)
-        for text in layout.of_type(Text):
-            widest = g.text_width(text.text, text.size)
-            left = {"left": text.x, "center": text.x - widest / 2, "right": text.x - widest}
-            assert left[text.ha] >= 0, text.text
-            assert left[text.ha] + widest <= layout.width + 0.05, text.text
+        assert_inside_figure(build("gru_rnn", tr, lang))

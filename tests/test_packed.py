@@ -7,21 +7,23 @@ output and h_n), never typed in by hand. No pixels: layouts only.
 from __future__ import annotations
 
 import random
-import re
 
 import pytest
 import torch
+from figure_checks import (
+    assert_chinese_without_english,
+    assert_inside_figure,
+    shapes_in,
+    texts_of,
+)
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import lstm_figures as lf
 from lstm_figures.figures import build, default_input, packed
-from lstm_figures.figures import grid as g
-from lstm_figures.layout import Arrow, Box, Layout, Polygon, Text, elide
+from lstm_figures.layout import Box, Polygon, Text, elide
 from lstm_figures.models import build_module, example_input
 from lstm_figures.tracing import TraceMismatchError
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-SHAPE = re.compile(r"\(\d+(?:, \d+)*,?\)")
 # Code names may appear inside Chinese sentences; anything else in Latin letters may not.
 CODE_WORDS = {"LSTM", "GRU", "RNN", "output", "PackedSequence"}
 
@@ -87,10 +89,6 @@ def width(polygon: Polygon) -> float:
     return max(xs) - min(xs)
 
 
-def texts_of(layout: Layout) -> list[str]:
-    return [*layout.texts, layout.alt]
-
-
 # ----------------------------------------------------------------------------- what is shown
 
 
@@ -115,10 +113,7 @@ def test_every_shape_shown_is_a_torch_shape(config):
     padded_output, _ = pad_packed_sequence(output, batch_first=module.batch_first)
     expected = {str(tuple(t.shape)) for t in (padded_x, padded_output, x_packed.data)}
     for lang in ("en", "zh_CN"):
-        shown = {
-            shape for text in texts_of(build("packed", tr, lang)) for shape in SHAPE.findall(text)
-        }
-        assert shown == expected, lang
+        assert shapes_in(build("packed", tr, lang)) == expected, lang
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=config_id)
@@ -251,22 +246,11 @@ def test_a_trace_that_disagrees_is_refused():
 # ----------------------------------------------------------------------------- languages
 
 
-def english_words(text: str) -> list[str]:
-    """Latin words in a Chinese text, leaving out math, shapes and code names."""
-    text = SHAPE.sub("", re.sub(r"\$[^$]*\$", "", text))
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", text)
-    return [
-        w for w in words if "_" not in w and "." not in w and w not in CODE_WORDS and len(w) > 1
-    ]
-
-
 @pytest.mark.parametrize("config", CONFIGS[:6], ids=config_id)
 def test_chinese_layouts_have_no_english_words(config):
     module, x_packed, _, _ = make(config)
     layout = build("packed", lf.trace(module, x_packed), "zh_CN")
-    texts = texts_of(layout)
-    assert any(CJK.search(text) for text in texts)
-    assert {text: english_words(text) for text in texts if english_words(text)} == {}
+    assert_chinese_without_english(layout, CODE_WORDS, dotted_is_code=True)
 
 
 # ----------------------------------------------------------------------------- large inputs
@@ -298,23 +282,8 @@ def test_elision_bounds_the_element_count():
     assert f"t = {tr.seq_len - 1}" in layout.texts
 
 
-def inside(layout: Layout, x: float, y: float) -> bool:
-    return 0 <= x <= layout.width and 0 <= y <= layout.height
-
-
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_everything_is_inside_the_figure(lang):
     module = build_module("LSTM", input_size=3, hidden_size=4, num_layers=2, bidirectional=True)
     for tr in (lf.trace(module, default_input("packed", module)), large_trace(batch=9, hidden=4)):
-        layout = build("packed", tr, lang)
-        for box in layout.of_type(Box):
-            assert inside(layout, box.x, box.y)
-            assert inside(layout, box.x + box.w, box.y + box.h)
-        for arrow in layout.of_type(Arrow):
-            assert inside(layout, *arrow.start)
-            assert inside(layout, *arrow.end)
-        for text in layout.of_type(Text):
-            widest = g.text_width(text.text, text.size)
-            left = {"left": text.x, "center": text.x - widest / 2, "right": text.x - widest}
-            assert left[text.ha] >= 0, text.text
-            assert left[text.ha] + widest <= layout.width + 0.05, text.text
+        assert_inside_figure(build("packed", tr, lang))

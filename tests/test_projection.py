@@ -2,52 +2,30 @@
 
 from __future__ import annotations
 
-import random
 import re
 
 import pytest
 import torch
+from figure_checks import (
+    WORD_OR_INDEX,
+    assert_chinese_without_english,
+    assert_inside_figure,
+    lstm_configs,
+    run_config,
+    shapes_in,
+)
 
 import lstm_figures as lf
 from lstm_figures.figures import build, gates
-from lstm_figures.layout import Box, Text, elide
+from lstm_figures.layout import Box, elide
 from lstm_figures.models import build_module, example_input
 
-SHAPE = re.compile(r"\(\d+(?:, \d+)*,?\)")
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def random_configs(count: int, seed: int = 11) -> list[dict]:
-    rng = random.Random(seed)
-    configs = []
-    for _ in range(count):
-        hidden = rng.randint(2, 70)
-        configs.append(
-            {
-                "num_layers": rng.randint(1, 3),
-                "bidirectional": rng.random() < 0.5,
-                "batch_first": rng.random() < 0.5,
-                "input_size": rng.randint(1, 9),
-                "hidden_size": hidden,
-                "proj_size": rng.randint(1, hidden - 1),
-                "seq_len": rng.randint(1, 6),
-                "batch": rng.randint(1, 4),
-            }
-        )
-    return configs
-
-
-CONFIGS = random_configs(10)
+CONFIGS = lstm_configs(10, seed=11, hidden=(2, 70), max_features=9, max_steps=6, proj_chance=1)
 
 
 def make(config: dict):
     """The module, its trace, and what the module itself returns."""
-    config = dict(config)
-    seq_len, batch = config.pop("seq_len"), config.pop("batch")
-    module = build_module("LSTM", **config)
-    x = example_input(module, seq_len=seq_len, batch=batch)
-    with torch.no_grad():
-        output, (h_n, c_n) = module(x)
+    module, x, output, h_n, c_n = run_config(config, kind="LSTM")
     return module, lf.trace(module, x), output, h_n, c_n
 
 
@@ -86,9 +64,7 @@ def test_every_shape_shown_is_a_torch_shape(config):
     tensors += list(module.parameters())
     expected = {str(tuple(t.shape)) for t in tensors}
     for lang in ("en", "zh_CN"):
-        layout = build("projection", tr, lang)
-        shown = {s for text in [*layout.texts, layout.alt] for s in SHAPE.findall(text)}
-        assert shown <= expected
+        assert shapes_in(build("projection", tr, lang)) <= expected
 
 
 @pytest.mark.parametrize("config", CONFIGS[:4])
@@ -144,33 +120,15 @@ def test_element_count_is_bounded():
     assert count(300, 200, layers=6, steps=60) <= 1.5 * count(8, 7)
 
 
-def english_words(text: str) -> list[str]:
-    """Latin words in a Chinese text, leaving out math, shapes and code names."""
-    text = re.sub(r"\$[^$]*\$", "", text)
-    text = SHAPE.sub("", text)
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_.\[\]]*", text)
-    code = {"LSTM", "tanh", "output", "output[t]", "4H"}
-    return [w for w in words if len(w) > 1 and "_" not in w and w not in code]
-
-
 @pytest.mark.parametrize("config", CONFIGS[:5])
 def test_chinese_has_no_english_words(config):
     _, tr, *_ = make(config)
     layout = build("projection", tr, "zh_CN")
-    texts = [*layout.texts, layout.alt]
-    assert any(CJK.search(text) for text in texts)
-    assert {text: english_words(text) for text in texts if english_words(text)} == {}
+    code = {"LSTM", "tanh", "output", "output[t]", "4H"}
+    assert_chinese_without_english(layout, code, pattern=WORD_OR_INDEX)
 
 
-def test_texts_stay_inside_the_figure():
-    from lstm_figures.figures import grid as g
-
+def test_everything_is_inside_the_figure():
     for config in CONFIGS[:4]:
         for lang in ("en", "zh_CN"):
-            layout = build("projection", make(config)[1], lang)
-            for text in layout.of_type(Text):
-                width = max(g.text_width(line, text.size) for line in text.text.split("\n"))
-                left = {"left": text.x, "center": text.x - width / 2, "right": text.x - width}
-                assert left[text.ha] >= 0
-                assert left[text.ha] + width <= layout.width + 0.05
-                assert 0 < text.y < layout.height
+            assert_inside_figure(build("projection", make(config)[1], lang))
