@@ -65,7 +65,9 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
                 IMAGE.format(
                     path=_rst_path(path, gallery_conf["src_dir"]),
                     alt=alt,
-                    classes=f"sphx-glr-single-img only-{theme}",
+                    # lstm-figure: drawn by the package (so in the page's language)
+                    classes=f"sphx-glr-single-img{'' if spec is None else ' lstm-figure'}"
+                    f" only-{theme}",
                 )
             )
     plt.close("all")

@@ -66,5 +66,5 @@ def test_figure_is_drawn_again_in_the_dark_theme(tmp_path):
     dark = tmp_path / "images" / "sphx_glr_example_001_dark.png"
     assert (corner(light) == rgb(LIGHT.background)).all()
     assert (corner(dark) == rgb(DARK.background)).all()
-    assert "only-light" in rst
-    assert "only-dark" in rst
+    assert ":class: sphx-glr-single-img lstm-figure only-light" in rst
+    assert ":class: sphx-glr-single-img lstm-figure only-dark" in rst
