@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-from figure_checks import assert_chinese_without_english, lstm_configs, run_config
 from torch.nn.utils.rnn import pack_padded_sequence
 
 import lstm_figures as lf
@@ -12,6 +11,8 @@ from lstm_figures.figures import build, gates
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, elide
 from lstm_figures.models import build_module, example_input
+
+from figure_checks import assert_chinese_without_english, lstm_configs, run_config
 
 CONFIGS = lstm_configs(10, seed=9, hidden=(1, 12), max_features=10, max_steps=7, proj_chance=0.3)
 

@@ -10,6 +10,15 @@ import re
 
 import pytest
 import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+import lstm_figures as lf
+from lstm_figures.figures import build
+from lstm_figures.layout import Arrow, Box, Polygon, Text
+from lstm_figures.models import build_module, example_input
+from lstm_figures.tracing import TraceMismatchError
+
 from figure_checks import (
     assert_chinese_without_english,
     assert_elision_bounds_elements,
@@ -22,14 +31,6 @@ from figure_checks import (
     shapes_in,
     trace_of,
 )
-from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
-
-import lstm_figures as lf
-from lstm_figures.figures import build
-from lstm_figures.layout import Arrow, Box, Polygon, Text
-from lstm_figures.models import build_module, example_input
-from lstm_figures.tracing import TraceMismatchError
 
 GRID_FIGURES = ("stacked", "bidirectional", "state_locations")
 # Code names may appear inside Chinese sentences; anything else in Latin letters may not.

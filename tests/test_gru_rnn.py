@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from torch import nn
+
+import lstm_figures as lf
+from lstm_figures.figures import build
+from lstm_figures.figures import grid as g
+from lstm_figures.labels import Labels
+from lstm_figures.layout import Arrow, Box, Text
+from lstm_figures.models import build_module, example_input
+
 from figure_checks import (
     assert_chinese_without_english,
     assert_elision_bounds_elements,
@@ -20,14 +29,6 @@ from figure_checks import (
     shapes_in,
     trace_of,
 )
-from torch import nn
-
-import lstm_figures as lf
-from lstm_figures.figures import build
-from lstm_figures.figures import grid as g
-from lstm_figures.labels import Labels
-from lstm_figures.layout import Arrow, Box, Text
-from lstm_figures.models import build_module, example_input
 
 H_N = re.compile(r"h_n\[(\d+)\]")
 # Code names may appear inside Chinese sentences; anything else in Latin letters may not.

@@ -10,12 +10,6 @@ import random
 
 import pytest
 import torch
-from figure_checks import (
-    assert_chinese_without_english,
-    assert_inside_figure,
-    shapes_in,
-    texts_of,
-)
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import lstm_figures as lf
@@ -23,6 +17,13 @@ from lstm_figures.figures import build, default_input, packed
 from lstm_figures.layout import Box, Polygon, Text, elide
 from lstm_figures.models import build_module, example_input
 from lstm_figures.tracing import TraceMismatchError
+
+from figure_checks import (
+    assert_chinese_without_english,
+    assert_inside_figure,
+    shapes_in,
+    texts_of,
+)
 
 # Code names may appear inside Chinese sentences; anything else in Latin letters may not.
 CODE_WORDS = {"LSTM", "GRU", "RNN", "output", "PackedSequence"}

@@ -7,13 +7,14 @@ import re
 
 import pytest
 import torch
-from figure_checks import assert_chinese_without_english, assert_inside_figure, shapes_in
 
 import lstm_figures as lf
 from lstm_figures.figures import build, parameters
 from lstm_figures.layout import Box, Text, elide
 from lstm_figures.models import build_module, example_input
 from lstm_figures.tracing import GATE_NAMES
+
+from figure_checks import assert_chinese_without_english, assert_inside_figure, shapes_in
 
 
 def random_configs(count: int, seed: int = 5) -> list[dict]:

@@ -6,6 +6,12 @@ import re
 
 import pytest
 import torch
+
+import lstm_figures as lf
+from lstm_figures.figures import build, gates
+from lstm_figures.layout import Box, elide
+from lstm_figures.models import build_module, example_input
+
 from figure_checks import (
     WORD_OR_INDEX,
     assert_chinese_without_english,
@@ -14,11 +20,6 @@ from figure_checks import (
     run_config,
     shapes_in,
 )
-
-import lstm_figures as lf
-from lstm_figures.figures import build, gates
-from lstm_figures.layout import Box, elide
-from lstm_figures.models import build_module, example_input
 
 CONFIGS = lstm_configs(10, seed=11, hidden=(2, 70), max_features=9, max_steps=6, proj_chance=1)
 
