@@ -20,10 +20,6 @@ and the load average is recorded with every section.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import gzip
-import http.server
 import json
 import os
 import platform
@@ -32,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -750,58 +745,6 @@ def bench_builds(
 # -- Lighthouse -------------------------------------------------------------------------------
 
 
-@functools.cache
-def gzipped(path: Path) -> bytes:
-    return gzip.compress(path.read_bytes(), mtime=0)
-
-
-class PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files as GitHub Pages (the site's host) does: text gzipped, cached for 10 minutes.
-
-    A bare ``http.server`` does neither, and Lighthouse would then score the server, not
-    the site.
-    """
-
-    COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml")
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
-
-    def do_GET(self) -> None:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts_gzip and path.suffix in self.COMPRESSED_SUFFIXES and path.is_file()):
-            super().do_GET()
-            return
-        body = gzipped(path)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:
-        """Say nothing: the benchmark prints its own table."""
-
-
-@contextlib.contextmanager
-def serve(root: Path):
-    """Serve ``root`` on 127.0.0.1 (a free port) like the real host; yield the base URL."""
-    handler = functools.partial(PagesLikeHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def lighthouse_command() -> tuple[list[str] | None, str]:
     """The Lighthouse command (installed into benchmarks/.npm if missing), or why there is none."""
     binary = NPM_PREFIX / "node_modules" / ".bin" / "lighthouse"
@@ -890,7 +833,12 @@ def bench_lighthouse(report: Report, html: Path, work: Path, runs: int) -> None:
     env = {**os.environ, "CHROME_PATH": chromium}
     results: dict = {"version": LIGHTHOUSE, "chromium": chromium, "load_start": load()}
     worst: dict[str, tuple[float, str]] = {}
+    # The browser tests' server, which serves the site as GitHub Pages does.
+    sys.path.insert(0, str(REPO / "browser_tests"))
+    from sitecheck import serve
+
     with serve(html) as base:
+        base = base.rstrip("/")
         for page in targets:
             output = work / f"lighthouse-{page.replace('/', '_')}.json"
             samples = [lighthouse_once(command, f"{base}/{page}", output, env) for _ in range(runs)]

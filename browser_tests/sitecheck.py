@@ -2,13 +2,15 @@
 
 Shared by the browser tests and the build-failure tests: where the site is, which pages it
 has, which of its files would make a reader's browser contact another host, a local server
-for it, and LinkChecker run over that server.
+for it that serves it as its host does (also used by ``benchmarks/bench.py``), and
+LinkChecker run over that server.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import re
@@ -146,20 +148,50 @@ def external_resources(site: Path) -> list[ExternalResource]:
     return found
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+@functools.cache
+def _gzipped(path: Path) -> bytes:
+    return gzip.compress(path.read_bytes(), mtime=0)
+
+
+class PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files as GitHub Pages (the site's host) does: text gzipped, cached for 10 minutes.
+
+    A bare ``http.server`` does neither, and a browser or Lighthouse would then be measuring
+    the server, not the site.
+    """
+
+    COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml")
 
     def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
         # Lets LinkChecker send more than its polite default of 10 requests per second.
         self.send_header("LinkChecker", "allow")
         super().end_headers()
 
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.endswith("/"):
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.suffix in self.COMPRESSED_SUFFIXES and path.is_file()):
+            super().do_GET()
+            return
+        body = _gzipped(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
 
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 (an ephemeral port) from a thread; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    """Serve ``folder`` on 127.0.0.1 (an ephemeral port) like GitHub Pages; yield its base URL."""
+    handler = functools.partial(PagesLikeHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
