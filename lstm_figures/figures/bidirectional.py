@@ -12,7 +12,7 @@ from lstm_figures.layout import Layout, Text
 from lstm_figures.tracing import Trace
 
 _TOP_LINK = 0.32  # from the top layer up to the output bars
-_LABEL_SIZE, _MONO_SIZE = 8.5, 8
+_LABEL_SIZE, _MONO_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE
 _NOTE_BOTTOM, _NOTE_PITCH = 0.2, 0.24
 _INPUT_Y = 1.2
 _LINE = 0.17  # between the lines of a label block
@@ -21,12 +21,10 @@ _LINE = 0.17  # between the lines of a label block
 def build(tr: Trace, labels: Labels) -> Layout:
     if tr.num_directions != 2:
         raise ValueError("the bidirectional figure needs a module built with bidirectional=True")
-    layers = [layer for layer in g.grid_axes(tr)[1] if layer is not None]
-    names_x = 0.22 + max(g.text_width(labels("layer_n", n=n), _LABEL_SIZE) for n in layers)
-    names_w = g.block_width([labels("bidir_forward"), labels("bidir_backward")], _LABEL_SIZE)
-    h_n_w = g.text_width(f"h_n[{2 * tr.num_layers - 1}]", _MONO_SIZE)
-    # Left to right: layer names, direction names, the backward rows' h_n, the grid.
-    grid = g.cell_grid(tr, names_x + names_w + h_n_w + 0.25, _INPUT_Y + 0.62)
+    # Left to right: layer names, direction names, the backward rows' h_n, the grid. The
+    # right margin is the text blocks', measured below.
+    margins = g.grid_margins(tr, labels, _h_n_name, backward_gap=0.25)
+    grid = g.cell_grid(tr, margins.left, _INPUT_Y + 0.62)
     top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
     blocks = [_output_text(tr, labels)] + [
         _link_text(tr, labels, below, above) for _, below, above in _layer_pairs(grid)
@@ -44,11 +42,10 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.alt = _alt(tr, labels)
     layout.add(g.title(title, width, height))
     for band, layer in grid.bands():
-        # h_n takes each row's state where the row ends: t = T - 1 forward, t = 0 backward.
-        names = [f"h_n[{2 * layer + d}]" for d in range(2)]
+        names = [_h_n_name(layer, d) for d in range(2)]
         layout.add(
             *g.cell_rows(
-                grid, labels, band, layer, names_x=names_x, final_names=names, coloured_names=True
+                grid, labels, band, layer, margins=margins, final_names=names, coloured_names=True
             )
         )
     for band, _, _ in _layer_pairs(grid):
@@ -74,6 +71,11 @@ def build(tr: Trace, labels: Labels) -> Layout:
         )
     )
     return layout
+
+
+def _h_n_name(layer: int, direction: int) -> str:
+    """The entry of h_n holding one row's final state (at t = T - 1 forward, t = 0 backward)."""
+    return f"h_n[{2 * layer + direction}]"
 
 
 def _layer_pairs(grid: g.Grid) -> list[tuple[int, int, int]]:

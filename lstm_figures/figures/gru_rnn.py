@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from lstm_figures.figures import grid as g
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Text
 from lstm_figures.tracing import GATE_NAMES, Trace
 
-_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = 8.5, 8, 6.5
+_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE, 6.5
 _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _LEGEND_TEXT_X = 0.75
 _INPUT_Y = 0.85  # above the legend
@@ -22,26 +24,12 @@ def build(tr: Trace, labels: Labels) -> Layout:
         )
     legend = _legend(tr, labels)
     input_y = _LEGEND_BOTTOM + _LEGEND_PITCH * (len(legend) - 1) + _INPUT_Y
-    two = tr.num_directions == 2
-    layers = [layer for layer in g.grid_axes(tr)[1] if layer is not None]
-    names_x = 0.22 + max(g.text_width(labels("layer_n", n=n), _LABEL_SIZE) for n in layers)
-    margin = names_x + 0.1
-    if two:
-        direction_names = [labels("bidir_forward"), labels("bidir_backward")]
-        margin += g.block_width(direction_names, _LABEL_SIZE) + 0.15
-        margin += g.text_width(_h_n_name(tr, tr.num_layers - 1, 1), _MONO_SIZE) + 0.1
-    grid = g.cell_grid(tr, margin, input_y + 0.62)
+    margins = g.grid_margins(tr, labels, partial(_h_n_name, tr))
+    grid = g.cell_grid(tr, margins.left, input_y + 0.62)
     top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
-    output_label = labels("shape_of", name="output", shape=labels.shape(tr.shapes()["output"]))
-    name = g.output_index(tr, labels, tr.seq_len - 1)
-    overhang = max(0.0, g.text_width(name, g.OUTPUT_LABEL_SIZE) / 2 - grid.cell_w / 2)
-    right = max(
-        g.STUB + 0.1 + g.text_width(_h_n_name(tr, tr.num_layers - 1, 0), _MONO_SIZE),
-        overhang + 0.25 + g.text_width(output_label, _MONO_SIZE),
-    )
     title = labels("gru_rnn_title", layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
-        grid.span[1] + right + 0.2,
+        grid.span[1] + margins.right + 0.2,
         _LEGEND_TEXT_X + g.block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
         g.title_width(title),
     )
@@ -50,7 +38,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.alt = _alt(tr, labels)
     layout.add(g.title(title, width, height))
     for band, layer in grid.bands():
-        layout.add(*_layer_rows(grid, tr, labels, band, layer, names_x))
+        layout.add(*_layer_rows(grid, tr, labels, band, layer, margins.names_x))
     for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
         if below is not None and above is not None:
             for slot, _ in grid.columns():
@@ -58,9 +46,9 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.add(*g.output_strip(grid, tr, labels, top_bar))
     layout.add(
         Text(
-            grid.span[1] + overhang + 0.15,
+            grid.span[1] + margins.overhang + 0.15,
             top_bar,
-            output_label,
+            g.output_shape_label(tr, labels),
             size=_MONO_SIZE,
             ha="left",
             family="mono",

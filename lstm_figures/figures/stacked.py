@@ -185,16 +185,9 @@ def _rows(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
         carried.append(("state", -_STATE_OFFSET, "c"))
     right = grid.span[1] + 0.15
     input_y = _input_y(grid)
+    features = labels("stacked_features", count=tr.input_size)
     elements: list[Element] = [
-        Text(0.12, input_y + 0.09, labels("stacked_input"), size=_LABEL_SIZE, ha="left"),
-        Text(
-            0.12,
-            input_y - 0.11,
-            labels("stacked_features", count=tr.input_size),
-            size=_SMALL_SIZE,
-            ha="left",
-            role="input_line",
-        ),
+        *_row_names(input_y, labels("stacked_input"), features, "input_line"),
         Text(
             right,
             input_y,
@@ -204,19 +197,10 @@ def _rows(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
             family="mono",
         ),
     ]
+    units = labels("stacked_units", count=tr.hidden_size)
     for band, layer in grid.bands():
         y = grid.y(band)
-        elements += [
-            Text(0.12, y + 0.09, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left"),
-            Text(
-                0.12,
-                y - 0.11,
-                labels("stacked_units", count=tr.hidden_size),
-                size=_SMALL_SIZE,
-                ha="left",
-                role="hidden",
-            ),
-        ]
+        elements += _row_names(y, labels("layer_n", n=layer), units, "hidden")
         for role, offset, symbol in carried:
             elements += g.carry_arrows(grid, band, 0, role=role, offset=offset)
             arrows, start, _ = g.row_ends(grid, band, 0, role=role, offset=offset)
@@ -237,6 +221,14 @@ def _rows(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
                 )
             )
     return elements
+
+
+def _row_names(y: float, name: str, count: str, role: str) -> list[Text]:
+    """A row's name on the left, and under it, in ``role``, its features or units."""
+    return [
+        Text(0.12, y + 0.09, name, size=_LABEL_SIZE, ha="left"),
+        Text(0.12, y - 0.11, count, size=_SMALL_SIZE, ha="left", role=role),
+    ]
 
 
 def _column_highlight(grid: g.Grid, tr: Trace, labels: Labels, top: float) -> list[Element]:

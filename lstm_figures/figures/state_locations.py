@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 
 from lstm_figures.figures import grid as g
@@ -11,7 +13,7 @@ from lstm_figures.tracing import Trace, TraceMismatchError
 
 # The trace's own tolerance for its step-by-step recomputation against PyTorch.
 _RTOL, _ATOL = 1e-4, 1e-5
-_LABEL_SIZE, _MONO_SIZE = 8.5, 8
+_LABEL_SIZE, _MONO_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE
 _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _INPUT_Y = 1.45
 _TOP_LINK = 0.32  # from the top layer up to the output bars
@@ -70,29 +72,15 @@ def _require(
 
 def build(tr: Trace, labels: Labels) -> Layout:
     check_locations(tr)
-    two = tr.num_directions == 2
-    layers = [layer for layer in g.grid_axes(tr)[1] if layer is not None]
-    names_x = 0.22 + max(g.text_width(labels("layer_n", n=n), _LABEL_SIZE) for n in layers)
-    margin = names_x + 0.1
-    if two:
-        direction_names = [labels("bidir_forward"), labels("bidir_backward")]
-        margin += g.block_width(direction_names, _LABEL_SIZE) + 0.15
-        margin += g.text_width(_final_name(tr, tr.num_layers - 1, 1), _MONO_SIZE) + 0.1
-    grid = g.cell_grid(tr, margin, _INPUT_Y + 0.62)
+    # More room before the output label than gru_rnn: the output frame stands between.
+    margins = g.grid_margins(tr, labels, partial(_final_name, tr), output_gap=0.35)
+    grid = g.cell_grid(tr, margins.left, _INPUT_Y + 0.62)
     top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
-    output_label = labels("shape_of", name="output", shape=labels.shape(tr.shapes()["output"]))
-    # The output frame can reach past the grid by half an output[t] name.
-    name = g.output_index(tr, labels, tr.seq_len - 1)
-    frame_overhang = max(0.0, g.text_width(name, g.OUTPUT_LABEL_SIZE) / 2 - grid.cell_w / 2)
-    right = max(
-        g.STUB + 0.1 + g.text_width(_final_name(tr, tr.num_layers - 1, 0), _MONO_SIZE),
-        frame_overhang + 0.35 + g.text_width(output_label, _MONO_SIZE),
-    )
     legend = _legend(tr, labels)
     key = "states_title" if tr.c_n is not None else "states_title_h_only"
     title = labels(key, layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
-        grid.span[1] + right + 0.2,
+        grid.span[1] + margins.right + 0.2,
         0.9 + g.block_width(legend, _LABEL_SIZE),
         g.title_width(title),
     )
@@ -105,7 +93,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
         finals = [_final_slot(grid, tr, d) for d in range(tr.num_directions)]
         layout.add(
             *g.cell_rows(
-                grid, labels, band, layer, names_x=names_x, final_names=names, final_slots=finals
+                grid, labels, band, layer, margins=margins, final_names=names, final_slots=finals
             )
         )
     for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
@@ -113,7 +101,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             for slot, _ in grid.columns():
                 layout.add(*g.layer_links(grid, slot, band))
     layout.add(*g.output_strip(grid, tr, labels, top_bar))
-    layout.add(*_output_frame(grid, tr, labels, top_bar, output_label))
+    layout.add(*_output_frame(grid, tr, labels, top_bar, g.output_shape_label(tr, labels)))
     layout.add(*g.input_strip(grid, _INPUT_Y))
     layout.add(Text(0.12, _INPUT_Y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
     layout.add(*g.time_labels(grid, labels, _INPUT_Y - 0.32))
