@@ -8,7 +8,7 @@ import torch
 
 from lstm_figures.figures import grid as g
 from lstm_figures.labels import Labels
-from lstm_figures.layout import Layout, Text
+from lstm_figures.layout import Layout
 from lstm_figures.tracing import Trace
 
 _TOP_LINK = 0.32  # from the top layer up to the output bars
@@ -48,9 +48,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
                 grid, labels, band, layer, margins=margins, final_names=names, coloured_names=True
             )
         )
-    for band, _, _ in _layer_pairs(grid):
-        for slot, _ in grid.columns():
-            layout.add(*g.layer_links(grid, slot, band))
+    layout.add(*g.band_links(grid))
     right_x = grid.span[1] + 0.2
     layout.add(*g.text_lines(right_x, top_bar, blocks[0], _MONO_SIZE, _LINE, ha="left"))
     for (band, _, _), block in zip(_layer_pairs(grid), blocks[1:], strict=True):
@@ -58,13 +56,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             *g.text_lines(right_x, g.link_y(grid, band), block, _MONO_SIZE, _LINE, ha="left")
         )
     layout.add(*g.output_strip(grid, tr, labels, top_bar, names=False))
-    layout.add(*g.input_strip(grid, _INPUT_Y))
-    layout.add(Text(0.12, _INPUT_Y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
-    layout.add(*g.time_labels(grid, labels, _INPUT_Y - 0.32))
-    points = [(_INPUT_Y, None), (top_bar, None)]
-    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(2)]
-    layout.add(*g.time_gap_marks(grid, points))
-    layout.add(*g.layer_gap_marks(grid, 0.4))
+    layout.add(*g.inputs_and_gaps(grid, labels, _INPUT_Y, top_bar))
     layout.add(
         *g.text_lines(
             0.15, _NOTE_BOTTOM + _NOTE_PITCH / 2, notes, _LABEL_SIZE, _NOTE_PITCH, ha="left"

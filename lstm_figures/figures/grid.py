@@ -396,6 +396,7 @@ def _cell_shape(directions: int) -> tuple[float, float, float]:
 FINAL_EDGE = 2.4  # outline width of a cell whose state ends up in h_n
 ROW_LABEL_SIZE = 8.5
 MONO_SIZE = 8  #: code beside a cell grid: the final-state names and output's shape
+CELL_TEXT_SIZE = 6.5  #: text inside a cell of a cell grid
 
 
 @dataclass(frozen=True)
@@ -459,8 +460,10 @@ def grid_margins(
     layers = [layer for layer in grid_axes(tr)[1] if layer is not None]
     top = tr.num_layers - 1  # the widest names: the highest h_n index
     names_x = 0.22 + max(text_width(labels("layer_n", n=n), ROW_LABEL_SIZE) for n in layers)
-    left = names_x + 0.1
-    if tr.num_directions == 2:
+    if tr.num_directions == 1:
+        left = names_x + 0.1
+    else:
+        # The direction names, then the backward rows' final-state names (they end at t = 0).
         directions = [labels("bidir_forward"), labels("bidir_backward")]
         left = names_x + block_width(directions, ROW_LABEL_SIZE)
         left += text_width(final_name(top, 1), MONO_SIZE) + backward_gap
@@ -490,6 +493,7 @@ def cell_rows(
     final_names: list[str],
     final_slots: list[int | None] | None = None,
     coloured_names: bool = False,
+    cell_text: str | None = None,
 ) -> list[Element]:
     """One layer of :func:`cell_grid`: its rows of cells and the state carried along them.
 
@@ -497,8 +501,10 @@ def cell_rows(
     final state, labelled ``final_names[direction]``: on the right for the forward row, on
     the left (at t = 0) for the backward one. ``margins`` (from :func:`grid_margins`) says
     where the direction names go. ``final_slots`` outlines the cell whose state is final
-    in each row; ``coloured_names`` writes the labels in their row's colour.
+    in each row; ``coloured_names`` writes the labels in their row's colour; ``cell_text``
+    is written in every cell.
     """
+    text_style = {"text": cell_text, "size": CELL_TEXT_SIZE} if cell_text else {}
     middle = (grid.y(band, 0) + grid.y(band, grid.directions - 1)) / 2
     elements: list[Element] = [
         Text(0.12, middle, labels("layer_n", n=layer), size=ROW_LABEL_SIZE, ha="left")
@@ -516,7 +522,9 @@ def cell_rows(
             is_final = slot == final
             edge = "highlight" if is_final else ("backward" if direction else "edge")
             width = FINAL_EDGE if is_final else 1.1
-            elements.append(grid.box(band, direction, slot, edge=edge, linewidth=width))
+            elements.append(
+                grid.box(band, direction, slot, edge=edge, linewidth=width, **text_style)
+            )
         elements += carry_arrows(grid, band, direction, role=role)
         arrows, _, end = row_ends(grid, band, direction, role=role, final=True)
         elements += arrows
@@ -531,6 +539,37 @@ def cell_rows(
                 family="mono",
             )
         )
+    return elements
+
+
+def band_links(grid: Grid) -> list[Element]:
+    """What carries h up from every drawn layer into the drawn layer above, in every column.
+
+    A layer next to the "⋮" band gets none: :func:`layer_gap_marks` draws those arrows.
+    """
+    elements: list[Element] = []
+    for band, (below, above) in enumerate(itertools.pairwise(grid.layers)):
+        if below is not None and above is not None:
+            for slot, _ in grid.columns():
+                elements += layer_links(grid, slot, band)
+    return elements
+
+
+def inputs_and_gaps(grid: Grid, labels: Labels, input_y: float, top_bar: float) -> list[Element]:
+    """Below a :func:`cell_grid`, the inputs and their time steps; then every elision mark.
+
+    ``input_y`` is the height of the input strip and ``top_bar`` that of the output bars
+    (see :func:`output_strip`): both get a "⋯" in the elided column, as every row does.
+    """
+    elements: list[Element] = [
+        *input_strip(grid, input_y),
+        Text(0.12, input_y, labels("stacked_input"), size=ROW_LABEL_SIZE, ha="left"),
+        *time_labels(grid, labels, input_y - 0.32),
+    ]
+    points = [(input_y, None), (top_bar, None)]
+    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(grid.directions)]
+    elements += time_gap_marks(grid, points)
+    elements += layer_gap_marks(grid, 0.4)
     return elements
 
 

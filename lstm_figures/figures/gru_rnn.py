@@ -9,7 +9,7 @@ from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Text
 from lstm_figures.tracing import GATE_NAMES, Trace
 
-_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE, 6.5
+_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE, g.CELL_TEXT_SIZE
 _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _LEGEND_TEXT_X = 0.75
 _INPUT_Y = 0.85  # above the legend
@@ -37,12 +37,23 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout = Layout(width=width, height=height)
     layout.alt = _alt(tr, labels)
     layout.add(g.title(title, width, height))
+    cell_text = _cell_text(tr, labels)
     for band, layer in grid.bands():
-        layout.add(*_layer_rows(grid, tr, labels, band, layer, margins.names_x))
-    for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
-        if below is not None and above is not None:
-            for slot, _ in grid.columns():
-                layout.add(*g.layer_links(grid, slot, band))
+        # Only h is carried, so every entry of h_n is in its row's colour.
+        names = [_h_n_name(tr, layer, d) for d in range(tr.num_directions)]
+        layout.add(
+            *g.cell_rows(
+                grid,
+                labels,
+                band,
+                layer,
+                margins=margins,
+                final_names=names,
+                coloured_names=True,
+                cell_text=cell_text,
+            )
+        )
+    layout.add(*g.band_links(grid))
     layout.add(*g.output_strip(grid, tr, labels, top_bar))
     layout.add(
         Text(
@@ -55,13 +66,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             role="output",
         )
     )
-    layout.add(*g.input_strip(grid, input_y))
-    layout.add(Text(0.12, input_y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
-    layout.add(*g.time_labels(grid, labels, input_y - 0.32))
-    points = [(input_y, None), (top_bar, None)]
-    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(grid.directions)]
-    layout.add(*g.time_gap_marks(grid, points))
-    layout.add(*g.layer_gap_marks(grid, 0.4))
+    layout.add(*g.inputs_and_gaps(grid, labels, input_y, top_bar))
     layout.add(*_legend_elements(tr, labels, legend))
     return layout
 
@@ -74,51 +79,6 @@ def _h_n_name(tr: Trace, layer: int, direction: int) -> str:
 def _cell_text(tr: Trace, labels: Labels) -> str:
     """What a cell shows: a GRU's gate names, or the kind of a gateless RNN."""
     return labels("gru_rnn_gates") if GATE_NAMES[tr.kind] else tr.kind
-
-
-def _layer_rows(
-    grid: g.Grid, tr: Trace, labels: Labels, band: int, layer: int, names_x: float
-) -> list[Element]:
-    """One layer's rows: cells, h carried along time, and the entry of h_n at each end."""
-    two = grid.directions == 2
-    middle = (grid.y(band, 0) + grid.y(band, grid.directions - 1)) / 2
-    elements: list[Element] = [
-        Text(0.12, middle, labels("layer_n", n=layer), size=_LABEL_SIZE, ha="left")
-    ]
-    text = _cell_text(tr, labels)
-    for direction in range(grid.directions):
-        role = "backward" if direction else "hidden"
-        y = grid.y(band, direction)
-        if two:
-            name = labels("bidir_backward" if direction else "bidir_forward")
-            elements.append(Text(names_x, y, name, size=_LABEL_SIZE, ha="left", role=role))
-        elements += [
-            grid.box(
-                band,
-                direction,
-                slot,
-                edge="backward" if direction else "edge",
-                linewidth=1.1,
-                text=text,
-                size=_GATE_SIZE,
-            )
-            for slot, _ in grid.columns()
-        ]
-        elements += g.carry_arrows(grid, band, direction, role=role)
-        arrows, _, end = g.row_ends(grid, band, direction, role=role, final=True)
-        elements += arrows
-        elements.append(
-            Text(
-                end[0] + (0.05 if direction == 0 else -0.05),
-                end[1],
-                _h_n_name(tr, layer, direction),
-                size=_MONO_SIZE,
-                ha="left" if direction == 0 else "right",
-                family="mono",
-                role=role,
-            )
-        )
-    return elements
 
 
 def _legend(tr: Trace, labels: Labels) -> list[tuple[str | None, str]]:

@@ -96,19 +96,10 @@ def build(tr: Trace, labels: Labels) -> Layout:
                 grid, labels, band, layer, margins=margins, final_names=names, final_slots=finals
             )
         )
-    for band, (below, above) in enumerate(zip(grid.layers, grid.layers[1:], strict=False)):
-        if below is not None and above is not None:
-            for slot, _ in grid.columns():
-                layout.add(*g.layer_links(grid, slot, band))
+    layout.add(*g.band_links(grid))
     layout.add(*g.output_strip(grid, tr, labels, top_bar))
     layout.add(*_output_frame(grid, tr, labels, top_bar, g.output_shape_label(tr, labels)))
-    layout.add(*g.input_strip(grid, _INPUT_Y))
-    layout.add(Text(0.12, _INPUT_Y, labels("stacked_input"), size=_LABEL_SIZE, ha="left"))
-    layout.add(*g.time_labels(grid, labels, _INPUT_Y - 0.32))
-    points = [(_INPUT_Y, None), (top_bar, None)]
-    points += [(grid.y(band, d), d) for band, _ in grid.bands() for d in range(grid.directions)]
-    layout.add(*g.time_gap_marks(grid, points))
-    layout.add(*g.layer_gap_marks(grid, 0.4))
+    layout.add(*g.inputs_and_gaps(grid, labels, _INPUT_Y, top_bar))
     layout.add(*_legend_elements(legend, labels))
     return layout
 
