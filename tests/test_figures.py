@@ -19,6 +19,8 @@ from lstm_figures.labels import LANGUAGES
 from lstm_figures.layout import Text
 from lstm_figures.themes import THEMES, get_theme
 
+from figure_checks import SHAPE
+
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -119,6 +121,20 @@ def test_alt_text_is_plain_words_in_the_language(name, lang):
     assert bool(CJK.search(alt)) == (lang == "zh_CN")
     # Screen readers read alt text literally: no mathtext, no unfilled {placeholders}.
     assert not set("${}") & set(alt)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_alt_text_shows_only_real_shapes(name, lang):
+    """A shape in the alt text is one the figure shows, or one step's state, read from torch."""
+    tr = lf.trace(*model(name, seq_len=5, batch=2, features=3, hidden=4))
+    layout = figures.build(name, tr, lang)
+    shown = {shape for text in layout.texts for shape in SHAPE.findall(text)}
+    one_step = {str(tuple(tr.hidden(0, 0, 0).shape))}
+    if tr.c_n is not None:
+        one_step.add(str(tuple(tr.cell(0, 0, 0).shape)))
+    in_alt = set(SHAPE.findall(layout.alt))
+    assert in_alt, "the alt text names no shape"
+    assert in_alt <= shown | one_step
 
 
 def test_words_follow_the_language(name):
