@@ -15,6 +15,10 @@ example edited to time an incremental build is the snapshot's copy (the real fil
 touched), and edits made to the tree while the bench runs do not disturb it. The machine may
 be busy: times are medians of several runs, CPU seconds are shown next to wall-clock seconds,
 and the load average is recorded with every section.
+
+Lighthouse (installed with npm into ``benchmarks/.npm``, run with Debian's Chromium) loads
+the built site from the browser tests' local server, which serves it as GitHub Pages does:
+gzipped text and a ten-minute cache header.
 """
 
 from __future__ import annotations
