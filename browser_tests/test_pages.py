@@ -64,8 +64,11 @@ def themed(images: list[dict]) -> list[str]:
 def test_dark_theme_shows_dark_figures(visited) -> None:
     assert visited.themes == {"light": "light", "dark": "dark", "back": "light"}
     light, dark, back = (themed(visited.images[step]) for step in ("light", "dark", "back"))
-    if PurePosixPath(visited.path).name.startswith("plot_"):
+    path = PurePosixPath(visited.path)
+    if path.name.startswith("plot_"):
         assert light, "a gallery chapter without a light/dark figure"
+    if path.name == "index.html" and "auto_examples" in path.parts:
+        assert light, "a gallery index without light/dark thumbnails"
     assert len(dark) == len(light), "not one dark figure for each light one"
     same = [src for src, other in zip(light, dark, strict=True) if src == other]
     assert not same, f"the dark theme still shows {same}"

@@ -164,9 +164,12 @@ def _chinese_search(app) -> None:
 
 
 def setup(app):
-    from lstm_figures.gallery_scraper import reduce_colours
+    from lstm_figures.gallery_scraper import dark_thumbnails, reduce_colours, show_dark_thumbnails
 
     app.connect("config-inited", _set_language)
-    # Once sphinx-gallery (priority 500) has run the examples: pages a third lighter.
+    # Once sphinx-gallery (priority 500) has run the examples: thumbnails for dark pages,
+    # then all images in 256 colours (pages a third lighter).
+    app.connect("builder-inited", dark_thumbnails, priority=550)
     app.connect("builder-inited", reduce_colours, priority=600)
+    app.connect("source-read", show_dark_thumbnails)
     _chinese_search(app)

@@ -7,12 +7,15 @@ matplotlib figures (plots an example makes itself) are saved as they are for lig
 then recoloured with the dark theme's background and text colours for dark pages. Importing
 this module is cheap: torch and matplotlib are imported only when an example has run.
 
+:func:`dark_thumbnails` makes each example's thumbnail again from its dark image, and
+:func:`show_dark_thumbnails` puts it on the gallery's index pages for dark pages.
 :func:`reduce_colours` then stores every image sphinx-gallery wrote (figures and thumbnails)
 as a 256-colour palette PNG, about a third of the bytes.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 
 IMAGE = """
@@ -99,6 +102,95 @@ def recolour(fig, theme) -> None:
             legend.get_frame().set_edgecolor(theme.muted)
 
 
+def _galleries(app):
+    """Each (examples folder, gallery folder) pair of the build, as absolute paths."""
+    conf = app.config.sphinx_gallery_conf
+    examples, galleries = conf["examples_dirs"], conf["gallery_dirs"]
+    examples = [examples] if isinstance(examples, str) else examples
+    galleries = [galleries] if isinstance(galleries, str) else galleries
+    src = Path(app.srcdir)
+    return [(src / e, src / g) for e, g in zip(examples, galleries, strict=True)]
+
+
+def dark_thumbnails(app) -> None:
+    """Make ``sphx_glr_NAME_thumb_dark.png`` beside each thumbnail (a Sphinx event handler).
+
+    sphinx-gallery makes each example's thumbnail from one of its light images (the first,
+    or ``sphinx_gallery_thumbnail_number``); this makes the same from its dark twin, the
+    same size. Connect it to ``builder-inited`` after sphinx-gallery (priority 500) and
+    before :func:`reduce_colours`: a light thumbnail that is not yet a palette image was
+    made in this build, and only then is its dark twin made again.
+    """
+    import tempfile
+
+    from PIL import Image
+    from sphinx_gallery.py_source_parser import extract_file_config
+    from sphinx_gallery.utils import scale_image
+
+    width, height = app.config.sphinx_gallery_conf["thumbnail_size"]
+    for examples, gallery in _galleries(app):
+        for source in sorted(examples.rglob("*.py")):
+            images = gallery / source.parent.relative_to(examples) / "images"
+            light = images / "thumb" / f"sphx_glr_{source.stem}_thumb.png"
+            dark = light.with_name(f"{light.stem}_dark.png")
+            if not light.is_file():
+                continue
+            if dark.is_file():
+                with Image.open(light) as image:
+                    if image.mode == "P":  # reduced in an earlier build: not made again
+                        continue
+            number = extract_file_config(source.read_text(encoding="utf-8")).get(
+                "thumbnail_number", 1
+            )
+            dark_image = images / f"sphx_glr_{source.stem}_{number:03}_dark.png"
+            if not dark_image.is_file():  # a thumbnail from an image with no dark twin
+                continue
+            with tempfile.TemporaryDirectory() as work:
+                # Palette images (see reduce_colours) would be shrunk without smoothing.
+                full_colour = Path(work) / "dark.png"
+                with Image.open(dark_image) as image:
+                    image.convert("RGB").save(full_colour)
+                scale_image(full_colour, dark, width, height)
+
+
+_THUMBNAIL = re.compile(
+    r"^(?P<indent> *)\.\. image:: (?P<path>/\S+/images/thumb/sphx_glr_\S+_thumb)\.png\n"
+    r"(?P=indent)  :alt:[^\n]*\n",
+    re.MULTILINE,
+)
+
+
+def with_dark_thumbnails(rst: str, exists) -> str:
+    """``rst`` with each thumbnail shown on light pages only, and its dark twin on dark ones.
+
+    ``exists(path)`` tells whether an image (a path from the source folder, as written in
+    the reST) is there; thumbnails without a dark twin are left as they are.
+    """
+
+    def pair(match: re.Match) -> str:
+        indent, path = match["indent"], match["path"]
+        if not exists(f"{path}_dark.png"):
+            return match[0]
+        return "\n".join(
+            f"{indent}.. image:: {path}{suffix}.png\n{indent}  :alt:\n{indent}  :class: only-{theme}\n"
+            for theme, suffix in (("light", ""), ("dark", "_dark"))
+        )
+
+    return _THUMBNAIL.sub(pair, rst)
+
+
+def show_dark_thumbnails(app, docname: str, source: list[str]) -> None:
+    """Show the dark thumbnails on the gallery's index pages (a ``source-read`` handler).
+
+    The page is changed as Sphinx reads it, not in the file sphinx-gallery wrote: a rebuild
+    that changes nothing still reads nothing again.
+    """
+    src = Path(app.srcdir)
+    galleries = [gallery.relative_to(src).as_posix() for _, gallery in _galleries(app)]
+    if docname.endswith("index") and docname.startswith(tuple(galleries)):
+        source[0] = with_dark_thumbnails(source[0], lambda path: (src / path.lstrip("/")).is_file())
+
+
 def reduce_colours(app) -> None:
     """Rewrite the gallery's PNG images with at most 256 colours (a Sphinx event handler).
 
@@ -111,10 +203,8 @@ def reduce_colours(app) -> None:
     """
     from PIL import Image
 
-    conf = app.config.sphinx_gallery_conf
-    gallery_dirs = conf["gallery_dirs"]
-    for gallery in [gallery_dirs] if isinstance(gallery_dirs, str) else gallery_dirs:
-        for path in sorted((Path(app.srcdir) / gallery).rglob("images/**/*.png")):
+    for _, gallery in _galleries(app):
+        for path in sorted(gallery.rglob("images/**/*.png")):
             with Image.open(path) as image:
                 if image.mode == "P":
                     continue

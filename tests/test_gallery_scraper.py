@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import lstm_figures as lf
-from lstm_figures.gallery_scraper import scrape
+from lstm_figures.gallery_scraper import scrape, with_dark_thumbnails
 from lstm_figures.themes import DARK, LIGHT
 
 
@@ -68,3 +68,43 @@ def test_figure_is_drawn_again_in_the_dark_theme(tmp_path):
     assert (corner(dark) == rgb(DARK.background)).all()
     assert ":class: sphx-glr-single-img lstm-figure only-light" in rst
     assert ":class: sphx-glr-single-img lstm-figure only-dark" in rst
+
+
+INDEX = """\
+.. only:: html
+
+  .. image:: /auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb.png
+    :alt:
+
+  :doc:`/auto_examples/plot_01_unrolled`
+
+.. only:: html
+
+  .. image:: /auto_examples/beyond/images/thumb/sphx_glr_plot_09_gates_thumb.png
+    :alt:
+
+  :doc:`/auto_examples/beyond/plot_09_gates`
+"""
+
+
+def test_thumbnails_with_a_dark_twin_get_one():
+    dark = "/auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb_dark.png"
+    rst = with_dark_thumbnails(INDEX, lambda path: path == dark)
+    assert rst == INDEX.replace(
+        """\
+  .. image:: /auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb.png
+    :alt:
+""",
+        """\
+  .. image:: /auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb.png
+    :alt:
+    :class: only-light
+
+  .. image:: /auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb_dark.png
+    :alt:
+    :class: only-dark
+""",
+    )
+    # The gates thumbnail has no dark twin: left as it was.
+    assert rst.count("sphx_glr_plot_09_gates_thumb") == 1
+    assert with_dark_thumbnails(INDEX, lambda path: False) == INDEX
