@@ -81,3 +81,26 @@ def test_dark_theme_shows_dark_figures(visited) -> None:
 def test_accessibility(visited, theme: str) -> None:
     blocking = [v for v in visited.axe[theme] if v.impact in BLOCKING]
     assert not blocking, f"axe ({theme}):\n" + "\n".join(map(str, blocking))
+
+
+@pytest.mark.parametrize(
+    "path", ["en/auto_examples/index.html", "zh_CN/auto_examples/plot_06_state_locations.html"]
+)
+def test_light_page_fetches_no_dark_image(page, site, base_url: str, path: str) -> None:
+    """Dark variants load lazily: a reader of the light page never downloads them."""
+    require_built(site, language_of(path))
+    fetched: list[str] = []
+
+    def record(request) -> None:
+        fetched.append(request.url)
+
+    page.on("request", record)
+    try:
+        page.goto(base_url + path, wait_until="load")
+        page.mouse.wheel(0, 100_000)  # down to the last figure
+        page.wait_for_timeout(500)
+    finally:
+        page.remove_listener("request", record)
+    images = [url for url in fetched if url.endswith(".png")]
+    assert any("_thumb" in url or "sphx_glr_" in url for url in images), "no figure was fetched"
+    assert not [url for url in images if "_dark" in url]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from sitecheck import require_built
-from visiting import ALL_IMAGES_SETTLED, set_theme
+from visiting import set_theme, settle_images
 
 PAGES = {"index": "index.html", "state_locations": "auto_examples/plot_06_state_locations.html"}
 
@@ -18,7 +18,7 @@ PAGES = {"index": "index.html", "state_locations": "auto_examples/plot_06_state_
 def test_screenshot(page, site, base_url, screenshots_dir, lang: str, name: str, theme: str):
     require_built(site, lang)
     page.goto(f"{base_url}{lang}/{PAGES[name]}")
-    page.wait_for_function(ALL_IMAGES_SETTLED)
+    settle_images(page)
     assert set_theme(page, theme) == theme
     if name != "index":  # the chapter's figure, not only its first screen of prose
         page.locator("img.sphx-glr-single-img:visible").first.scroll_into_view_if_needed()

@@ -38,7 +38,21 @@ SWITCHER = """() => {
     current: Array.from(nav.querySelectorAll("[aria-current=page]")).map((e) => e.lang),
   };
 }"""
-ALL_IMAGES_SETTLED = "() => Array.from(document.images).every((img) => img.complete)"
+# Dark variants load lazily (a light page never fetches them): once shown, they may still
+# wait for the reader to scroll near them. Load the shown ones now, so that every image on
+# screen in the current theme can be checked.
+LOAD_SHOWN_IMAGES = """() => document.querySelectorAll("img[loading=lazy]").forEach((img) => {
+  if (img.offsetParent !== null) img.loading = "eager";
+})"""
+ALL_IMAGES_SETTLED = """() => Array.from(document.images).every(
+  (img) => img.complete || img.offsetParent === null
+)"""
+
+
+def settle_images(page) -> None:
+    """Wait until every image shown in the current theme has loaded (or failed)."""
+    page.evaluate(LOAD_SHOWN_IMAGES)
+    page.wait_for_function(ALL_IMAGES_SETTLED)
 
 
 @dataclass
@@ -89,7 +103,7 @@ def set_theme(page, wanted: str) -> str:
         if page.evaluate("document.body.dataset.theme") == wanted:
             break
         toggle.click()
-    page.wait_for_function(ALL_IMAGES_SETTLED)
+    settle_images(page)
     return page.evaluate("document.body.dataset.theme")
 
 
@@ -116,7 +130,7 @@ def visit(page, url: str, path: str) -> Visit:
     recorder.reset()
     record = Visit(path)
     page.goto(url, wait_until="load")
-    page.wait_for_function(ALL_IMAGES_SETTLED)
+    settle_images(page)
     record.lang = page.evaluate("document.documentElement.lang")
     record.switcher = page.evaluate(SWITCHER)
     for step, theme in (("light", "light"), ("dark", "dark"), ("back", "light")):

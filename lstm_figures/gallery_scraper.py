@@ -22,7 +22,12 @@ IMAGE = """
 .. image:: /{path}
    :alt: {alt}
    :class: {classes}
+   :loading: {loading}
 """
+# Browsers fetch an image hidden with display: none unless it is loaded lazily: the dark
+# variants are, so a light page (the default) does not download them. The light ones are
+# not, so the first figure of a page is not held up.
+LOADING = {"light": "link", "dark": "lazy"}
 
 
 def _rst_path(image: Path, src_dir: str) -> str:
@@ -71,6 +76,7 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
                     # lstm-figure: drawn by the package (so in the page's language)
                     classes=f"sphx-glr-single-img{'' if spec is None else ' lstm-figure'}"
                     f" only-{theme}",
+                    loading=LOADING[theme],
                 )
             )
     plt.close("all")
@@ -172,7 +178,8 @@ def with_dark_thumbnails(rst: str, exists) -> str:
         if not exists(f"{path}_dark.png"):
             return match[0]
         return "\n".join(
-            f"{indent}.. image:: {path}{suffix}.png\n{indent}  :alt:\n{indent}  :class: only-{theme}\n"
+            f"{indent}.. image:: {path}{suffix}.png\n{indent}  :alt:\n"
+            f"{indent}  :class: only-{theme}\n{indent}  :loading: {LOADING[theme]}\n"
             for theme, suffix in (("light", ""), ("dark", "_dark"))
         )
 

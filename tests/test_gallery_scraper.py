@@ -49,6 +49,7 @@ def test_plain_plot_gets_a_dark_twin(tmp_path, plain_plot):
     assert rst.count(".. image::") == 2
     assert ":class: sphx-glr-single-img only-light" in rst
     assert ":class: sphx-glr-single-img only-dark" in rst
+    assert rst.index(":loading: link") < rst.index("only-dark") < rst.index(":loading: lazy")
     assert rst.count(":alt: MSE(k)") == 2
     # Text and axes took the dark theme's colours; the data kept its own.
     assert ax.xaxis.label.get_color() == DARK.text
@@ -99,10 +100,12 @@ def test_thumbnails_with_a_dark_twin_get_one():
   .. image:: /auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb.png
     :alt:
     :class: only-light
+    :loading: link
 
   .. image:: /auto_examples/images/thumb/sphx_glr_plot_01_unrolled_thumb_dark.png
     :alt:
     :class: only-dark
+    :loading: lazy
 """,
     )
     # The gates thumbnail has no dark twin: left as it was.
