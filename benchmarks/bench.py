@@ -308,41 +308,53 @@ def choose_input(lf, name: str, seq_len: int):
     raise ValueError("; ".join(reasons))
 
 
-def time_figure(lf, name: str, module, x, lang: str, work: Path, times: int) -> dict:
-    """Median milliseconds of trace, draw (from the trace) and PNG save, after one warm-up."""
+def time_figure(lf, name: str, module, inputs: dict, lang: str, work: Path, times: int) -> dict:
+    """Median milliseconds of trace, draw (from the trace) and PNG save, for each input.
+
+    ``inputs`` maps a label (say, the sequence length) to an input. The inputs take turns,
+    sample by sample, so that a burst of other work slows them alike and their ratio holds.
+    The first round (fonts, caches) is not counted.
+    """
     import matplotlib.pyplot as plt
 
-    samples: dict[str, list[float]] = {"trace": [], "draw": [], "png": [], "total": [], "cpu": []}
-    path = work / f"{name}_{lang}.png"
+    keys = ("trace", "draw", "png", "total", "cpu")
+    samples = {label: {key: [] for key in keys} for label in inputs}
+    artists, sizes = {}, {}
     for attempt in range(times + 1):
-        start = time.perf_counter()
-        tr = lf.trace(module, x)
-        # This thread's CPU time: torch's idle worker threads do not count, nor other jobs.
-        traced, cpu = time.perf_counter(), time.thread_time()
-        fig = lf.draw(name, tr, lang=lang)
-        drawn = time.perf_counter()
-        lf.save(fig, path)
-        saved, cpu = time.perf_counter(), time.thread_time() - cpu
-        if attempt:  # the first draw loads fonts and fills caches: not counted
-            samples["trace"].append(traced - start)
-            samples["draw"].append(drawn - traced)
-            samples["png"].append(saved - drawn)
-            samples["total"].append(saved - traced)
-            samples["cpu"].append(cpu)
-        artists = len(fig.texts) + len(fig.patches) + len(fig.artists) + len(fig.lines)
-        artists += sum(len(ax.texts) + len(ax.patches) + len(ax.lines) for ax in fig.axes)
-        plt.close(fig)
-    ms = {key: 1000 * statistics.median(values) for key, values in samples.items()}
-    return {
-        "trace_ms": ms["trace"],
-        "draw_ms": ms["draw"],
-        "png_ms": ms["png"],
-        "draw_png_ms": ms["total"],
-        "draw_png_cpu_ms": ms["cpu"],
-        "artists": artists,
-        "png_bytes": path.stat().st_size,
-        "samples_draw_png_ms": [round(1000 * t, 1) for t in samples["total"]],
-    }
+        for label, x in inputs.items():
+            path = work / f"{name}_{lang}_{label}.png"
+            start = time.perf_counter()
+            tr = lf.trace(module, x)
+            # This thread's CPU time: torch's idle worker threads do not count, nor other jobs.
+            traced, cpu = time.perf_counter(), time.thread_time()
+            fig = lf.draw(name, tr, lang=lang)
+            drawn = time.perf_counter()
+            lf.save(fig, path)
+            saved, cpu = time.perf_counter(), time.thread_time() - cpu
+            if attempt:
+                measured = (traced - start, drawn - traced, saved - drawn, saved - traced, cpu)
+                for key, value in zip(keys, measured, strict=True):
+                    samples[label][key].append(value)
+            artists[label] = len(fig.texts) + len(fig.patches) + len(fig.artists)
+            artists[label] += len(fig.lines) + sum(
+                len(ax.texts) + len(ax.patches) + len(ax.lines) for ax in fig.axes
+            )
+            sizes[label] = path.stat().st_size
+            plt.close(fig)
+    results = {}
+    for label, values in samples.items():
+        ms = {key: 1000 * statistics.median(v) for key, v in values.items()}
+        results[label] = {
+            "trace_ms": ms["trace"],
+            "draw_ms": ms["draw"],
+            "png_ms": ms["png"],
+            "draw_png_ms": ms["total"],
+            "draw_png_cpu_ms": ms["cpu"],
+            "artists": artists[label],
+            "png_bytes": sizes[label],
+            "samples_draw_png_ms": [round(1000 * t, 1) for t in values["total"]],
+        }
+    return results
 
 
 def bench_figures(report: Report, work: Path, times: int) -> None:
@@ -392,11 +404,12 @@ def bench_figures(report: Report, work: Path, times: int) -> None:
             continue
         results[name] = {"input": description}
         for lang in LANGUAGES:
-            per_t = {}
-            for seq_len in (8, 400):
-                inputs = {d: x for d, _, x in figure_inputs(seq_len)}
-                timing = time_figure(lf, name, module, inputs[description], lang, work, times)
-                per_t[seq_len] = timing
+            inputs = {
+                seq_len: {d: x for d, _, x in figure_inputs(seq_len)}[description]
+                for seq_len in (8, 400)
+            }
+            per_t = time_figure(lf, name, module, inputs, lang, work, times)
+            for seq_len, timing in per_t.items():
                 where = f"{name} {lang} T={seq_len}, cpu {timing['draw_png_cpu_ms']:.0f} ms"
                 worst = max(worst, (timing["draw_png_ms"], where))
                 report.row(
