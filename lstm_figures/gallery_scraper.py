@@ -34,6 +34,11 @@ def _rst_path(image: Path, src_dir: str) -> str:
     return PurePosixPath(image.relative_to(Path(src_dir)).as_posix()).as_posix()
 
 
+def themed(path, theme: str):
+    """Where the ``theme`` variant of the light image ``path`` goes: ``NAME_dark.png``."""
+    return path if theme == "light" else path.with_name(f"{path.stem}_{theme}{path.suffix}")
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -58,7 +63,7 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
             alt = _one_line(spec["alt"])
         # The light image goes first (it makes the thumbnail).
         for theme in sorted(THEMES, key=lambda name: name != "light"):
-            path = first if theme == "light" else first.with_name(f"{first.stem}_{theme}.png")
+            path = themed(first, theme)
             if spec is None:
                 if theme != "light":
                     recolour(fig, get_theme(theme))
@@ -138,7 +143,7 @@ def dark_thumbnails(app) -> None:
         for source in sorted(examples.rglob("*.py")):
             images = gallery / source.parent.relative_to(examples) / "images"
             light = images / "thumb" / f"sphx_glr_{source.stem}_thumb.png"
-            dark = light.with_name(f"{light.stem}_dark.png")
+            dark = themed(light, "dark")
             if not light.is_file():
                 continue
             if dark.is_file():
@@ -148,7 +153,7 @@ def dark_thumbnails(app) -> None:
             number = extract_file_config(source.read_text(encoding="utf-8")).get(
                 "thumbnail_number", 1
             )
-            dark_image = images / f"sphx_glr_{source.stem}_{number:03}_dark.png"
+            dark_image = themed(images / f"sphx_glr_{source.stem}_{number:03}.png", "dark")
             if not dark_image.is_file():  # a thumbnail from an image with no dark twin
                 continue
             with tempfile.TemporaryDirectory() as work:
@@ -160,7 +165,7 @@ def dark_thumbnails(app) -> None:
 
 
 _THUMBNAIL = re.compile(
-    r"^(?P<indent> *)\.\. image:: (?P<path>/\S+/images/thumb/sphx_glr_\S+_thumb)\.png\n"
+    r"^(?P<indent> *)\.\. image:: (?P<path>/\S+/images/thumb/sphx_glr_\S+_thumb\.png)\n"
     r"(?P=indent)  :alt:[^\n]*\n",
     re.MULTILINE,
 )
@@ -174,13 +179,13 @@ def with_dark_thumbnails(rst: str, exists) -> str:
     """
 
     def pair(match: re.Match) -> str:
-        indent, path = match["indent"], match["path"]
-        if not exists(f"{path}_dark.png"):
+        indent, light = match["indent"], PurePosixPath(match["path"])
+        if not exists(str(themed(light, "dark"))):
             return match[0]
         return "\n".join(
-            f"{indent}.. image:: {path}{suffix}.png\n{indent}  :alt:\n"
+            f"{indent}.. image:: {themed(light, theme)}\n{indent}  :alt:\n"
             f"{indent}  :class: only-{theme}\n{indent}  :loading: {LOADING[theme]}\n"
-            for theme, suffix in (("light", ""), ("dark", "_dark"))
+            for theme in ("light", "dark")
         )
 
     return _THUMBNAIL.sub(pair, rst)
