@@ -276,8 +276,7 @@ class _Evaluator:
             index = self.integer(node.slice)
             if not -len(base) <= index < len(base):
                 raise ValueError(
-                    f"{_describe(node)}: index {index} is out of range for "
-                    f"{len(base)} pieces"
+                    f"{_describe(node)}: index {index} is out of range for {len(base)} pieces"
                 )
             return base[index]
         if isinstance(base, int):
@@ -314,7 +313,8 @@ class _Evaluator:
         if isinstance(func.value, ast.Name) and func.value.id == "torch":
             if func.attr not in FUNCTIONS:
                 raise _unsupported(
-                    node, f"unsupported function torch.{func.attr}(): expected torch.cat or torch.stack"
+                    node,
+                    f"unsupported function torch.{func.attr}(): expected torch.cat or torch.stack",
                 )
             return self.join(node, func.attr)
         if func.attr not in METHODS:
@@ -404,19 +404,23 @@ class _Evaluator:
         sequence = given.get("tensors")
         if not isinstance(sequence, ast.Tuple | ast.List) or not sequence.elts:
             raise _unsupported(
-                node, f"torch.{function}() needs a tuple or list of tensors, e.g. (h_n[-2], h_n[-1])"
+                node,
+                f"torch.{function}() needs a tuple or list of tensors, e.g. (h_n[-2], h_n[-1])",
             )
         parts = [self.tensor(item) for item in sequence.elts]
         dim = self.integer(given["dim"]) if "dim" in given else 0
         _check_elements(sum(part.numel() for part in parts), _describe(node))
-        return self.torch_call(node, lambda: getattr(torch, function)(parts, dim=dim))
+        join = {"cat": torch.cat, "stack": torch.stack}[function]
+        return self.torch_call(node, lambda: join(parts, dim=dim))
 
     def torch_call(self, node: ast.AST, make: Callable[[], Any]) -> Any:
         """Run one torch operation; its errors become one-sentence ValueErrors."""
         try:
             result = make()
         except (RuntimeError, IndexError, ValueError, TypeError) as error:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            reason = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
             raise ValueError(f"torch refuses {_describe(node)}: {reason.rstrip('.')}") from None
         return result
 
@@ -622,7 +626,7 @@ def locate(
         raise AssertionError(f"origin shape {tuple(origins.shape)} != {tuple(value.shape)}")
 
     read = torch.unique(origins.reshape(-1))
-    padding, source, state, layer, direction, step, sample, unit = codes.decode(read)
+    padding, source, _, layer, direction, step, sample, _ = codes.decode(read)
     real_read = padding == 0
     cells, partial = _cells(tr, codes, read[real_read])
     keys = _warnings(tr, padding, source, direction, step, sample, layer)
@@ -644,8 +648,9 @@ def _cells(tr: Trace, codes: _Codes, read: torch.Tensor) -> tuple[list, list]:
 
     _, _, state, layer, direction, step, sample, unit = codes.decode(read)
     # A cell once, whichever tensor (output or h_n) an element of it was read from.
-    element = (((state * codes.layers + layer) * codes.directions + direction) * codes.steps
-               + step) * codes.samples + sample
+    element = (
+        ((state * codes.layers + layer) * codes.directions + direction) * codes.steps + step
+    ) * codes.samples + sample
     element = element * codes.units + unit
     element = torch.unique(element)
     cell_id = element // (codes.samples * codes.units)
