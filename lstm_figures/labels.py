@@ -403,6 +403,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "{sample} over several time steps, not one time step of every sequence "
             "(that is output[:, t])."
         ),
+        # --- selection ---
+        "selection_title": (
+            "Which states an expression reads: a {layers}-layer {kind} over T = {steps} time steps"
+        ),
+        "selection_result": "{expression}  →  shape {shape}",
+        "selection_h": "h",
+        "selection_c": "c",
+        "selection_padding": "padding",
+        "selection_legend_full": "read in full: every sequence and every unit of that state",
+        "selection_legend_partial": "read in part: only some sequences or some units",
+        "selection_legend_states": "each LSTM cell holds two states: h (left half), c (right half)",
+        "selection_legend_packed": (
+            "packed batch of lengths {lengths}: the cells at step t hold only the sequences "
+            "longer than t"
+        ),
+        "selection_legend_padding": "padding read at {steps}: zeros past a sequence's end",
+        "selection_legend_elided": "cells read in time steps or layers not drawn (⋯): {count}",
+        "selection_none": "it reads no state at all (an empty result)",
+        "selection_warning": "⚠ {text}",
+        "selection_no_warning": "no warning: none of the known traps applies",
+        "selection_steps": "t = {steps}",
+        "selection_range": "{first}–{last}",
+        "selection_list_join": ", ",
+        "selection_alt": (
+            "The layer × time grid of a {layers}-layer {kind} over T = {steps} time steps. "
+            "{expression} gives a tensor of shape {shape} and reads {cells}.{partial}{padding}"
+            "{warnings}"
+        ),
+        "selection_alt_cell": "{state} of layer {layer} at {steps}",
+        "selection_alt_cell_bidir": "{state} of layer {layer}, {direction}, at {steps}",
+        "selection_alt_join": "; ",
+        "selection_alt_no_cell": "no state",
+        "selection_alt_partial": " Read only in part: {cells}.",
+        "selection_alt_padding": " It also reads padding of the packed batch, at {steps}.",
+        "selection_alt_warnings": " Warnings: {warnings}",
+        "selection_alt_no_warning": " No warning applies.",
+        "selection_alt_sentence_join": " ",
     },
     "zh_CN": {
         # --- common ---
@@ -700,6 +737,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "batch_first=True 时，output 的第一个轴是批量：这里读取的是序列 {sample} 的多个"
             "时间步，而不是每个序列的同一个时间步（那是 output[:, t]）。"
         ),
+        # --- selection ---
+        "selection_title": "表达式读取了哪些状态：{layers} 层 {kind}，T = {steps} 个时间步",
+        "selection_result": "{expression}  →  形状 {shape}",
+        "selection_h": "h",
+        "selection_c": "c",
+        "selection_padding": "填充",
+        "selection_legend_full": "全部读取：该状态的每个序列、每个单元",
+        "selection_legend_partial": "部分读取：只读取部分序列或部分单元",
+        "selection_legend_states": "每个 LSTM 单元有两个状态：h（左半）和 c（右半）",
+        "selection_legend_packed": "打包的批量，长度为 {lengths}：时间步 t 的单元只含长度大于 t 的序列",
+        "selection_legend_padding": "在 {steps} 读取了填充：序列结束之后的 0",
+        "selection_legend_elided": "位于未画出的时间步或层（⋯）中的被读取单元：{count} 个",
+        "selection_none": "它没有读取任何状态（结果为空）",
+        "selection_warning": "⚠ {text}",
+        "selection_no_warning": "没有警告：不属于任何已知的常见误区",
+        "selection_steps": "t = {steps}",
+        "selection_range": "{first}–{last}",
+        "selection_list_join": "，",
+        "selection_alt": (
+            "{layers} 层 {kind} 在 T = {steps} 个时间步上的层 × 时间网格。{expression} 得到形状为 "
+            "{shape} 的张量，读取了{cells}。{partial}{padding}{warnings}"
+        ),
+        "selection_alt_cell": "第 {layer} 层在 {steps} 的 {state}",
+        "selection_alt_cell_bidir": "第 {layer} 层{direction}在 {steps} 的 {state}",
+        "selection_alt_join": "；",
+        "selection_alt_no_cell": "零个状态",
+        "selection_alt_partial": "其中只读取了一部分的：{cells}。",
+        "selection_alt_padding": "它还读取了打包批量在 {steps} 的填充。",
+        "selection_alt_warnings": "警告：{warnings}",
+        "selection_alt_no_warning": "没有警告。",
+        "selection_alt_sentence_join": "",
     },
 }
 

@@ -71,25 +71,15 @@ def expected_values(tr: lf.Trace, expression: str) -> torch.Tensor:
     Each element's origin comes from the origin-tagged tensors; its value from
     ``tr.hidden``/``tr.cell`` (a padded position is 0, as pad_packed_sequence makes it).
     """
-    real = locating.tensors(tr)
-    codes = locating._Codes(
-        tr.num_layers,
-        tr.num_directions,
-        tr.seq_len,
-        tr.batch_size,
-        max(tr.hidden_size, tr.output_size),
-    )
-    origins = locating.evaluate(
-        expression, locating._origin_tensors(tr, codes, real), locating.sizes(tr)
-    )
-    fields = [f.reshape(-1).tolist() for f in codes.decode(origins)]
     values = []
-    for padding, _, state, layer, direction, step, sample, unit in zip(*fields, strict=True):
-        if padding:
+    for origin in locating.origins(tr, expression):
+        if origin["padding"]:
             values.append(0.0)
-        else:
-            values.append(float(state_of(tr, state, layer, direction, step, sample)[unit]))
-    return torch.tensor(values).reshape(origins.shape)
+            continue
+        where = [origin[k] for k in ("state", "layer", "direction", "step", "sample")]
+        values.append(float(state_of(tr, *where)[origin["unit"]]))
+    shape = locating.evaluate(expression, locating.tensors(tr), locating.sizes(tr)).shape
+    return torch.tensor(values).reshape(shape)
 
 
 # --- the shared table -----------------------------------------------------------------------
