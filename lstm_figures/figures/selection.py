@@ -7,7 +7,17 @@ import re
 from dataclasses import replace
 from functools import partial
 
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts import grid as g
+from lstm_figures.figures.parts.grid_links import band_links, inputs_and_gaps, output_strip
+from lstm_figures.figures.parts.grid_margins import FINAL_EDGE, cell_rows, grid_margins
+from lstm_figures.figures.parts.text import (
+    CELL_TEXT_SIZE,
+    ROW_LABEL_SIZE,
+    block_width,
+    figure_title,
+    text_width,
+    title_width,
+)
 from lstm_figures.figures.state_locations import _final_name
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Box, Element, Layout, Text
@@ -17,7 +27,7 @@ from lstm_figures.tracing import Trace
 #: The expression drawn when none is given: the classic trap with ``batch_first=True``.
 DEFAULT_EXPRESSION = "output[-1]"
 
-_LABEL_SIZE, _MONO_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE
+_LABEL_SIZE = ROW_LABEL_SIZE
 _RESULT_SIZE = 10
 _LINE_PITCH = 0.26
 _LEGEND_BOTTOM = 0.22
@@ -39,7 +49,7 @@ def build(tr: Trace, labels: Labels, *, expression: str = DEFAULT_EXPRESSION) ->
     padding_steps = sorted(
         {origin["step"] for origin in origins(tr, expression) if origin["padding"]}
     )
-    margins = g.grid_margins(tr, labels, partial(_final_name, tr), output_gap=0.35)
+    margins = grid_margins(tr, labels, partial(_final_name, tr), output_gap=0.35)
     steps, layers = _axes(tr, sel)
     legend = _legend(tr, labels, sel, padding_steps, steps, layers)
     # The warnings wrap to the width of the rest of the figure.
@@ -50,9 +60,9 @@ def build(tr: Trace, labels: Labels, *, expression: str = DEFAULT_EXPRESSION) ->
     )
     width = max(
         grid_width + 0.4,
-        g.title_width(title),
-        g.text_width(result, _RESULT_SIZE) + 0.6,
-        0.9 + g.block_width([text for _, text in legend], _LABEL_SIZE),
+        title_width(title),
+        text_width(result, _RESULT_SIZE) + 0.6,
+        0.9 + block_width([text for _, text in legend], _LABEL_SIZE),
     )
     notes = _warning_lines(sel, labels, width - 0.9)
     lines = legend + notes
@@ -65,18 +75,18 @@ def build(tr: Trace, labels: Labels, *, expression: str = DEFAULT_EXPRESSION) ->
 
     layout = Layout(width=width, height=height)
     layout.alt = _alt(tr, labels, sel, padding_steps)
-    layout.add(g.title(title, width, height))
+    layout.add(figure_title(title, width, height))
     layout.add(Text(width / 2, result_y, result, size=_RESULT_SIZE, family="mono", role="output"))
     for band, layer in grid.bands():
         names = [_final_name(tr, layer, d) for d in range(tr.num_directions)]
-        layout.add(*g.cell_rows(grid, labels, band, layer, margins=margins, final_names=names))
+        layout.add(*cell_rows(grid, labels, band, layer, margins=margins, final_names=names))
         for direction in range(tr.num_directions):
             for slot, step in grid.columns():
                 layout.add(*_cell_states(grid, tr, labels, sel, band, layer, direction, slot, step))
-    layout.add(*g.band_links(grid))
-    layout.add(*g.output_strip(grid, tr, labels, top_bar))
+    layout.add(*band_links(grid))
+    layout.add(*output_strip(grid, tr, labels, top_bar))
     layout.add(*_padding_marks(grid, labels, padding_steps, top_bar + 0.45))
-    layout.add(*g.inputs_and_gaps(grid, labels, input_y, top_bar))
+    layout.add(*inputs_and_gaps(grid, labels, input_y, top_bar))
     layout.add(*_legend_elements(tr, labels, lines))
     return layout
 
@@ -167,7 +177,7 @@ def _cell_states(
                     rounded=False,
                     linewidth=0.8,
                     text=letter,
-                    size=g.CELL_TEXT_SIZE,
+                    size=CELL_TEXT_SIZE,
                     text_role="background",
                 )
             )
@@ -176,7 +186,7 @@ def _cell_states(
         if len(states) > 1 or key in sel.partial:
             muted = "text" if key in sel.partial else "muted"
             elements.append(
-                Text(x + inner_w / 2, y + h / 2, letter, size=g.CELL_TEXT_SIZE, role=muted)
+                Text(x + inner_w / 2, y + h / 2, letter, size=CELL_TEXT_SIZE, role=muted)
             )
     if selected:
         elements.append(
@@ -187,7 +197,7 @@ def _cell_states(
                 cell.h,
                 role="none",
                 edge="highlight",
-                linewidth=g.FINAL_EDGE,
+                linewidth=FINAL_EDGE,
             )
         )
     return elements
@@ -196,7 +206,7 @@ def _cell_states(
 def _padding_marks(grid: g.Grid, labels: Labels, steps: list[int], y: float) -> list[Element]:
     """A dashed, hatched tag above each drawn column whose padding the expression reads."""
     word = labels("selection_padding")
-    width = g.text_width(word, g.CELL_TEXT_SIZE) + 0.12
+    width = text_width(word, CELL_TEXT_SIZE) + 0.12
     return [
         Box(
             grid.centre(slot) - width / 2,
@@ -208,7 +218,7 @@ def _padding_marks(grid: g.Grid, labels: Labels, steps: list[int], y: float) -> 
             dashed=True,
             linewidth=0.8,
             text=word,
-            size=g.CELL_TEXT_SIZE,
+            size=CELL_TEXT_SIZE,
             text_role="muted",
         )
         for slot, step in grid.columns()
@@ -282,7 +292,7 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     """Greedy line breaks by the width estimate: between words, or between CJK characters."""
     lines, line = [], ""
     for token in _TOKEN.findall(text):
-        if line and not token.isspace() and g.text_width(line + token, size) > width:
+        if line and not token.isspace() and text_width(line + token, size) > width:
             lines.append(line.rstrip())
             line = ""
         if line or not token.isspace():
@@ -318,7 +328,7 @@ def _swatch(kind: str, y: float, labels: Labels) -> list[Element]:
                 role="hidden",
                 edge="hidden",
                 text=labels("selection_h"),
-                size=g.CELL_TEXT_SIZE,
+                size=CELL_TEXT_SIZE,
                 text_role="background",
                 **box,
             ),
@@ -330,7 +340,7 @@ def _swatch(kind: str, y: float, labels: Labels) -> list[Element]:
                 role="state",
                 edge="state",
                 text=labels("selection_c"),
-                size=g.CELL_TEXT_SIZE,
+                size=CELL_TEXT_SIZE,
                 text_role="background",
                 **box,
             ),
