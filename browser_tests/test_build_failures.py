@@ -223,6 +223,44 @@ def test_untranslated_message_fails(tmp_path: Path) -> None:
     )
 
 
+def files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``root`` but the build folder: relative path -> (mtime, size)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] not in ("_build", ".git"):
+            found[relative.as_posix()] = (path.stat().st_mtime_ns, path.stat().st_size)
+    return found
+
+
+def git(project: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=True).stdout
+
+
+def test_build_writes_nothing_in_the_sources(tmp_path: Path) -> None:
+    """A build leaves the checkout as it found it, even with catalogues newer than any build.
+
+    On a fresh clone every file is as new as the checkout: a compiled catalogue kept beside
+    its .po would then be compiled again, in the repository, with other bytes.
+    """
+    project = make_project(tmp_path)
+    translate_everything(project)
+    gitignore = (REPO / ".gitignore").read_text(encoding="utf-8")
+    (project / ".gitignore").write_text(gitignore + "/_build/\n", encoding="utf-8")
+    git(project, "init", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "tiny site")
+    for po in sorted((project / "docs").rglob("*.po")):
+        os.utime(po)  # as on a fresh clone: newer than anything compiled before
+    before = files(project)
+    result = run_build(project, "zh_CN")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert files(project) == before  # nothing written, even where git ignores it
+    assert list((project / "_build" / "src" / "zh_CN" / "locale_theme").rglob("sphinx.mo"))
+
+
 def test_external_resources_are_flagged(tmp_path: Path) -> None:
     raw = """
 .. raw:: html
