@@ -117,6 +117,15 @@ def i18n(session: nox.Session) -> None:
         "zh_CN",
         "--no-obsolete",
     )
+    # sphinx-intl never deletes a catalogue: one whose page is gone would stay, unused.
+    messages = Path("docs/locale/zh_CN/LC_MESSAGES")
+    stale = [
+        str(po)
+        for po in sorted(messages.rglob("*.po"))
+        if not (Path("docs/_build/gettext") / po.relative_to(messages)).with_suffix(".pot").exists()
+    ]
+    if stale:
+        session.error("no page has these messages any more; delete them: " + " ".join(stale))
     project.run("python", "docs/build.py", "--check-catalogues", "zh_CN")
 
 

@@ -93,6 +93,9 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
     "within_subsection_order": "FileNameSortKey",
+    # gallery/beyond/ is a section of the one gallery page, not a page of its own: the sidebar
+    # shows "Beyond the basics" once, beside "Tutorial", and every card appears once.
+    "nested_sections": False,
     "image_scrapers": ("lstm_figures.gallery_scraper.scrape",),
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,

@@ -75,6 +75,6 @@ for module in (nn.GRU(3, 4), nn.RNN(3, 4)):
 # The figure
 # ----------
 # Layer 0's weights and biases with their gate blocks, a table of every layer and direction,
-# and the total count. This is the last chapter of the tutorial. To see what the rows of each
-# gate compute, go back to :ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`.
+# and the total count. To see what the rows of each gate compute, go back to
+# :ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`.
 lf.draw("parameters", lstm, x)
