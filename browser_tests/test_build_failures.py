@@ -201,25 +201,39 @@ def translate_everything(project: Path) -> Path:
     return messages
 
 
-def untranslate(po: Path, msgid: str) -> None:
+def untranslate(po: Path, msgid: str, *, guess: str = "") -> None:
+    """Empty the message's translation, or make it a fuzzy ``guess`` (as the update step does)."""
     from babel.messages.pofile import read_po, write_po
 
     with po.open("rb") as f:
         catalogue = read_po(f, locale="zh_CN")
-    catalogue[msgid].string = ""
+    catalogue[msgid].string = guess
+    if guess:
+        catalogue[msgid].flags.add("fuzzy")
     with po.open("wb") as f:
         write_po(f, catalogue)
 
 
-def test_untranslated_message_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("guess", "todo"),
+    [("", "fill in its msgstr"), ("第一句。", "check the guess, then delete '#, fuzzy'")],
+    ids=["empty", "fuzzy"],
+)
+def test_untranslated_message_fails(tmp_path: Path, guess: str, todo: str) -> None:
     project = make_project(tmp_path)
     messages = translate_everything(project)
     baseline = run_build(project, "zh_CN")
     assert baseline.returncode == 0, baseline.stdout + baseline.stderr
-    untranslate(messages / "index.po", "Second sentence.")
+    po = messages / "index.po"
+    untranslate(po, "Second sentence.", guess=guess)
+    line = po.read_text(encoding="utf-8").splitlines().index('msgid "Second sentence."') + 1
     result = run_build(project, "zh_CN")
+    # The warning names the line to edit in the catalogue, not the build's copy of the page.
     assert_fails(
-        result, "docs build failed for zh_CN", "untranslated message in index", "Second sentence."
+        result,
+        "docs build failed for zh_CN",
+        f"{po}:{line}: WARNING: untranslated message in index ({todo})",
+        "Second sentence.",
     )
 
 
