@@ -25,6 +25,8 @@ _EXPORTS = {
     "THEMES": "lstm_figures.themes",
     "set_default_language": "lstm_figures.labels",
     "MissingGlyphError": "lstm_figures.fonts",
+    # --- explorable figures ---
+    "explore": "lstm_figures.exploring",
 }
 
 __all__ = [
@@ -35,12 +37,14 @@ __all__ = [
     "Trace",
     "TraceMismatchError",
     "draw",
+    "explore",
     "save",
     "set_default_language",
     "trace",
 ]
 
 if TYPE_CHECKING:
+    from lstm_figures.exploring import explore
     from lstm_figures.figures import FIGURES, draw
     from lstm_figures.fonts import MissingGlyphError
     from lstm_figures.labels import LANGUAGES, set_default_language

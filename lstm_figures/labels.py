@@ -388,6 +388,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "gru_rnn_alt_gru": " Each GRU cell computes three gates: r, z and n.",
         "gru_rnn_alt_rnn": " An RNN cell has no gates.",
+        # --- explore (cell -> slices readouts of the explorable figures) ---
+        "explore_state_h": "h, hidden state",
+        "explore_state_c": "c, cell state",
+        "explore_cell": "{state} · layer {layer} · {direction} · t = {step}",
+        "explore_sample_of": "sample {sample}",
+        "explore_equals": "Equal to this state over the whole batch:",
+        "explore_equals_sample": "Equal to this state for one sample:",
+        "explore_not_returned": "Not returned: {where}.",
+        "explore_not_returned_samples": "Not returned for samples {samples}: {where}.",
+        "explore_to_step": "carried to step {step}",
+        "explore_to_layer": "up to layer {layer}",
+        "explore_and": " and ",
+        "explore_padding": "Samples {samples} have no step {step}: that place in output is padding.",
+        "explore_values": "First values of sample {sample}: {values}",
+        "explore_tensors": "Highlight every cell held in:",
+        "explore_help": (
+            "Point at a cell of the figure, or focus it with Tab and move with the arrow keys, "
+            "to see which expressions over output, h_n and c_n hold its state."
+        ),
+        "explore_page_title": "{figure}: explorable figure",
     },
     "zh_CN": {
         # --- common ---
@@ -673,6 +693,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "gru_rnn_alt_gru": "每个 GRU 单元计算三个门：r、z 和 n。",
         "gru_rnn_alt_rnn": "RNN 单元没有门。",
+        # --- explore ---
+        "explore_state_h": "h，隐藏状态",
+        "explore_state_c": "c，细胞状态",
+        "explore_cell": "{state} · 第 {layer} 层 · {direction} · t = {step}",
+        "explore_sample_of": "样本 {sample}",
+        "explore_equals": "在整个批量上等于这个状态的表达式：",
+        "explore_equals_sample": "对单个样本等于这个状态的表达式：",
+        "explore_not_returned": "不在返回值中：{where}。",
+        "explore_not_returned_samples": "样本 {samples} 的这个状态不在返回值中：{where}。",
+        "explore_to_step": "传给时间步 {step}",
+        "explore_to_layer": "向上传给第 {layer} 层",
+        "explore_and": "，并",
+        "explore_padding": "样本 {samples} 没有时间步 {step}：output 中的这个位置是填充。",
+        "explore_values": "样本 {sample} 的前几个值：{values}",
+        "explore_tensors": "高亮某个张量保存的全部单元：",
+        "explore_help": (
+            "指向图中的一个单元，或用 Tab 键聚焦后用方向键移动，即可看到 output、h_n 和 c_n "
+            "中哪些表达式保存了它的状态。"
+        ),
+        "explore_page_title": "{figure}：可交互的图",
     },
 }
 

@@ -7,6 +7,7 @@ import itertools
 import torch
 
 from lstm_figures.figures import grid as g
+from lstm_figures.figures.cell_boxes import grid_cells
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Layout
 from lstm_figures.tracing import Trace
@@ -62,6 +63,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             0.15, _NOTE_BOTTOM + _NOTE_PITCH / 2, notes, _LABEL_SIZE, _NOTE_PITCH, ha="left"
         )
     )
+    layout.cells = grid_cells(grid, tr)  # for the explorable figure
     return layout
 
 

@@ -7,6 +7,7 @@ from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
 
 from lstm_figures.figures import grid as g
+from lstm_figures.figures.cell_boxes import sample_cells
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Polygon, Text, elide
 from lstm_figures.tracing import Trace, TraceMismatchError
@@ -118,6 +119,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
         layout.add(Text(0.12, y, names[b], size=_LABEL_SIZE, ha="left"))
         layout.add(*_sequence_row(tr, labels, b, steps, columns, y))
         layout.add(*_final_lines(text_x, y, finals[b]))
+        layout.cells.update(_sample_boxes(tr, b, steps, columns, y))
     grid_bottom = min(rows.values()) - _CELL_H / 2
     layout.add(*_last_step_frame(tr, labels, columns[-1], grid_bottom, grid_top, last_label_y))
     layout.add(*_strip(labels, packed, groups, strip_y, strip_labels_y))
@@ -293,6 +295,18 @@ def _sequence_row(
         if tr.num_directions == 2 and t == 0:
             elements.append(_backward_outline(left, bottom))
     return elements
+
+
+def _sample_boxes(
+    tr: Trace, b: int, steps: list[int | None], columns: list[float], y: float
+) -> dict:
+    """The boxes of sequence b's real steps, for the explorable figure (see Layout.cells)."""
+    boxes = {}
+    for x, t in zip(columns, steps, strict=True):
+        if t is not None and t < tr.lengths[b]:
+            box = Box(x - _CELL_W / 2, y - _CELL_H / 2, _CELL_W, _CELL_H, role="none")
+            boxes.update(sample_cells(box, tr.num_layers - 1, t, b, tr.num_directions))
+    return boxes
 
 
 def _padding_cell(left: float, bottom: float) -> Polygon:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lstm_figures.figures import gates
 from lstm_figures.figures import grid as g
+from lstm_figures.figures.cell_boxes import column_cells
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Text, elide
 from lstm_figures.tracing import Trace
@@ -201,6 +202,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             role="muted",
         )
     )
+    layout.cells = column_cells(tr, c_col, h_col)  # for the explorable figure
     return layout
 
 

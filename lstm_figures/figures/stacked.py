@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from lstm_figures.figures import grid as g
+from lstm_figures.figures.cell_boxes import grid_cells
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Polygon, Text, elide
 from lstm_figures.tracing import Trace
@@ -109,6 +110,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.add(*g.time_gap_marks(grid, gap_points))
     layout.add(*g.layer_gap_marks(grid, 0.5))
     layout.add(*_legend(legend))
+    layout.cells = grid_cells(grid, tr)  # for the explorable figure
     return layout
 
 

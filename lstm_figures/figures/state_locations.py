@@ -7,6 +7,7 @@ from functools import partial
 import torch
 
 from lstm_figures.figures import grid as g
+from lstm_figures.figures.cell_boxes import grid_cells
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Box, Element, Layout, Text
 from lstm_figures.tracing import Trace, TraceMismatchError
@@ -101,6 +102,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.add(*_output_frame(grid, tr, labels, top_bar, g.output_shape_label(tr, labels)))
     layout.add(*g.inputs_and_gaps(grid, labels, _INPUT_Y, top_bar))
     layout.add(*_legend_elements(legend, labels))
+    layout.cells = grid_cells(grid, tr)  # for the explorable figure
     return layout
 
 
