@@ -111,7 +111,8 @@ def _final_samples(tr: Trace, direction: int, step: int) -> list[int]:
 def _output_expressions(tr: Trace, direction: int, step: int, sample: int | None) -> list[str]:
     """``output`` at one step, one direction's features; one sample or (None) all of them."""
     size = tr.output_size
-    features = [] if tr.num_directions == 1 else [f"{direction * size}:{(direction + 1) * size}"]
+    # The halves of the last axis as readers write them: output[..., :H_out], output[..., H_out:].
+    features = [] if tr.num_directions == 1 else [f"{size}:" if direction else f":{size}"]
     steps = [str(step)] + ([str(step - tr.seq_len)] if step == tr.seq_len - 1 else [])
     expressions = []
     for t in steps:
@@ -158,6 +159,22 @@ def _slices(tr: Trace, cell: tuple[str, int, int, int]) -> list[Slice]:
             found += [Slice(e, n) for e in _final_expressions(tr, name, layer, direction, n)]
     # The whole batch first, then sample by sample.
     return sorted(found, key=lambda s: -1 if s.sample is None else s.sample)
+
+
+def sample_slices(tr: Trace, cell: tuple[str, int, int, int], sample: int) -> list[Slice]:
+    """The expressions that equal one sample's part of a cell's state (``state[sample]``).
+
+    For a figure that draws each sample of a batch apart (the packed figure).
+    """
+    state, layer, direction, step = cell
+    if not tr.batched or sample not in _valid(tr, step):
+        return []
+    found = []
+    if state == "h" and layer == tr.num_layers - 1:
+        found += _output_expressions(tr, direction, step, sample)
+    if tr.final_step(direction, sample) == step:
+        found += _final_expressions(tr, "h_n" if state == "h" else "c_n", layer, direction, sample)
+    return [Slice(expression, sample) for expression in found]
 
 
 def where_it_goes(tr: Trace, cell: tuple[str, int, int, int], labels: Labels) -> str:

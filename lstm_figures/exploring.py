@@ -73,11 +73,11 @@ def cell_id(key: tuple) -> str:
 def readout(tr, key: tuple, labels: Labels) -> dict:
     """What the readout shows for one overlay cell (plain strings; the script makes text
     nodes of them, never markup)."""
-    from lstm_figures.cell_slices import cell_slices, where_it_goes
+    from lstm_figures.cell_slices import cell_slices, sample_slices, where_it_goes
 
     state, layer, direction, step, sample = key
     found = cell_slices(tr, (state, layer, direction, step), labels.lang, sample=sample)
-    slices = [s for s in found.slices if sample is None or s.sample in (None, sample)]
+    slices = found.slices if sample is None else sample_slices(tr, key[:4], sample)
     whole = [s.expression for s in slices if s.sample is None]
     groups = []
     if whole:
@@ -134,6 +134,9 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     readouts = {cell_id(key): readout(tr, key, labels) for key in keys}
     cells = "".join(_cell_html(layout, key, readouts[cell_id(key)]["title"]) for key in keys)
     names = ["output", "h_n"] + (["c_n"] if tr.c_n is not None else [])
+    help_text = labels("explore_help")
+    if any(key[0] == "c" and key[4] is None for key in keys) and figure != "projection":
+        help_text += labels("explore_help_halves")
     tensors = "".join(
         f'<button type="button" class="lf-tensor" data-tensor="{name}"><code>{name}</code></button>'
         for name in names
@@ -148,7 +151,7 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     after = (
         f'<div class="lf-cells" hidden>{cells}</div></div>'
         '<div class="lf-explore-panel" hidden>'
-        f'<p class="lf-explore-help">{html.escape(labels("explore_help"))}</p>'
+        f'<p class="lf-explore-help">{html.escape(help_text)}</p>'
         f'<p class="lf-tensors">{html.escape(labels("explore_tensors"))} {tensors}</p>'
         '<div class="lf-readout" aria-live="polite"></div></div>'
         f'<script type="application/json" class="lf-readouts">{_json_script(readouts)}</script>'

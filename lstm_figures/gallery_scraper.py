@@ -91,7 +91,10 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
 
 
 # --- explorable figures (lstm_figures.exploring) ---
-RAW_HTML = "\n.. raw:: html\n\n   {html}\n"
+# The mark tells docs/_ext/untranslated.py that a raw block is written in the page's
+# language already (gettext_additional_targets makes raw blocks into messages).
+EXPLORE_MARK = "<!-- lf-explore -->"
+RAW_HTML = "\n.. raw:: html\n\n   " + EXPLORE_MARK + "{html}\n"
 
 
 def explorable(spec: dict | None, images: list[str]) -> list[str]:

@@ -408,6 +408,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "to see which expressions over output, h_n and c_n hold its state."
         ),
         "explore_page_title": "{figure}: explorable figure",
+        "explore_help_halves": " The upper half of a cell stands for h, the lower half for c.",
         # --- locate (warnings of lf.locate; the calculator page reads them too) ---
         "locate_warn_backward_first": (
             "It reads output's backward half (features {h_out} and up) at the step where the "
@@ -728,6 +729,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "中哪些表达式保存了它的状态。"
         ),
         "explore_page_title": "{figure}：可交互的图",
+        "explore_help_halves": "每个单元的上半部分代表 h，下半部分代表 c。",
         # --- locate ---
         "locate_warn_backward_first": (
             "它读取的是 output 的反向部分（从第 {h_out} 个特征起）在反向开始计算的那个时间步，"
