@@ -148,7 +148,8 @@ def test_every_cell_is_focused_and_every_expression_is_true(page, site, base_url
             if index:
                 page.keyboard.press("Tab")
             shown = page.evaluate(READ_FOCUSED, handle)
-            assert shown["cell"]["inside"] and "key" in shown["cell"], index
+            assert shown["cell"]["inside"], index  # focus stayed on this figure's cells
+            assert "key" in shown["cell"], index
             assert shown["title"] == shown["cell"]["label"]
             expressions += _check_readout(tr, shown["cell"], shown)
         # Arrow keys move between cells.

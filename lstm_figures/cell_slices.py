@@ -52,7 +52,8 @@ class CellSlices:
     cell : tuple
         ``(state, layer, direction, step)``.
     title : str
-        The cell in words, e.g. "h, hidden state · layer 1 · forward · t = 3".
+        The cell in words and its state's shape, e.g.
+        "h, hidden state · layer 1 · forward · t = 3 · (3, 4)".
     slices : list of Slice
         Every expression over output, h_n, c_n that equals the state (whole batch first).
     notes : list of str
@@ -271,6 +272,7 @@ def cell_slices(
         layer=layer,
         direction=direction_name,
         step=step,
+        shape=labels.shape(tuple(value.shape)),
     )
     return CellSlices(
         cell=cell,

@@ -88,7 +88,11 @@ def readout(tr, key: tuple, labels: Labels) -> dict:
         groups.append({"heading": heading, "codes": codes, "sample": n})
     notes = found.notes
     if sample is not None:  # one sample's box: other samples' notes do not apply
-        notes = [] if slices else [labels("explore_not_returned", where=where_it_goes(tr, key[:4], labels))]
+        notes = (
+            []
+            if slices
+            else [labels("explore_not_returned", where=where_it_goes(tr, key[:4], labels))]
+        )
     return {
         "title": found.title,
         "groups": groups,
@@ -130,7 +134,9 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     The images (light and dark variants, the same geometry) go between them.
     """
     labels = Labels(lang)
-    keys = sorted(layout.cells, key=lambda k: (k[0], k[1], k[2], k[3], -1 if k[4] is None else k[4]))
+    keys = sorted(
+        layout.cells, key=lambda k: (k[0], k[1], k[2], k[3], -1 if k[4] is None else k[4])
+    )
     readouts = {cell_id(key): readout(tr, key, labels) for key in keys}
     cells = "".join(_cell_html(layout, key, readouts[cell_id(key)]["title"]) for key in keys)
     names = ["output", "h_n"] + (["c_n"] if tr.c_n is not None else [])
@@ -144,10 +150,7 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     data_config = html.escape(
         json.dumps(config(tr, figure), sort_keys=True, separators=(",", ":")), quote=True
     )
-    before = (
-        f'<div class="lf-explore" data-config="{data_config}">'
-        '<div class="lf-explore-figure">'
-    )
+    before = f'<div class="lf-explore" data-config="{data_config}"><div class="lf-explore-figure">'
     after = (
         f'<div class="lf-cells" hidden>{cells}</div></div>'
         '<div class="lf-explore-panel" hidden>'
@@ -190,21 +193,17 @@ class Explorable:
 
 
 def _png_uri(fig) -> str:
-    import io
+    """The figure as a PNG data: URI (saved as the site saves it), and closed."""
+    import tempfile
 
     import matplotlib.pyplot as plt
 
     from lstm_figures.saving import save
 
-    with io.BytesIO() as buffer:
-        # save() writes to paths only: go through a temporary file.
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as work:
-            path = save(fig, Path(work) / "figure.png")
-            buffer.write(path.read_bytes())
-        plt.close(fig)
-        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    with tempfile.TemporaryDirectory() as work:  # save() writes files, as the docs need
+        png = save(fig, Path(work) / "figure.png").read_bytes()
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def static_text(name: str) -> str:

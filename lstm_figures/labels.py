@@ -391,7 +391,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- explore (cell -> slices readouts of the explorable figures) ---
         "explore_state_h": "h, hidden state",
         "explore_state_c": "c, cell state",
-        "explore_cell": "{state} · layer {layer} · {direction} · t = {step}",
+        "explore_cell": "{state} · layer {layer} · {direction} · t = {step} · {shape}",
         "explore_sample_of": "sample {sample}",
         "explore_equals": "Equal to this state over the whole batch:",
         "explore_equals_sample": "Equal to this state for one sample:",
@@ -712,7 +712,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- explore ---
         "explore_state_h": "h，隐藏状态",
         "explore_state_c": "c，细胞状态",
-        "explore_cell": "{state} · 第 {layer} 层 · {direction} · t = {step}",
+        "explore_cell": "{state} · 第 {layer} 层 · {direction} · t = {step} · {shape}",
         "explore_sample_of": "样本 {sample}",
         "explore_equals": "在整个批量上等于这个状态的表达式：",
         "explore_equals_sample": "对单个样本等于这个状态的表达式：",

@@ -108,9 +108,7 @@ def test_every_returned_state_has_an_expression(trace):
     samples = range(trace.batch_size) if trace.batched else [0]
     top, directions = trace.num_layers - 1, range(trace.num_directions)
     lengths = trace.lengths or [trace.seq_len] * len(samples)
-    output = {
-        (n, t, top, d, "h") for n in samples for t in range(lengths[n]) for d in directions
-    }
+    output = {(n, t, top, d, "h") for n in samples for t in range(lengths[n]) for d in directions}
     assert covered["output"] == output
     for name, state in (("h_n", "h"), ("c_n", "c")):
         if name == "c_n" and trace.c_n is None:

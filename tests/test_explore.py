@@ -63,8 +63,10 @@ def test_cell_boxes_lie_inside_the_figure_and_do_not_overlap(figure):
     assert layout.cells
     boxes = list(layout.cells.values())
     for box in boxes:
-        assert 0 <= box.x and box.x + box.w <= layout.width
-        assert 0 <= box.y and box.y + box.h <= layout.height
+        assert box.x >= 0
+        assert box.x + box.w <= layout.width
+        assert box.y >= 0
+        assert box.y + box.h <= layout.height
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             overlap_x = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
@@ -84,7 +86,8 @@ def test_overlay_and_readouts_follow_the_dom_contract(figure):
     text = before + after
     tags = _tags(text)
     root = tags[0][1]
-    assert tags[0][0] == "div" and root["class"] == "lf-explore"
+    assert tags[0][0] == "div"
+    assert root["class"] == "lf-explore"
     assert json.loads(root["data-config"]) == config(tr, figure)
     overlay = [attrs for tag, attrs in tags if attrs.get("class") == "lf-cell"]
     assert len(overlay) == len(layout.cells)
@@ -114,7 +117,8 @@ def test_config_names_the_trace_it_was_made_from():
     x = pack_padded_sequence(torch.randn(5, 3, 2), [5, 3, 1])
     tr = lf.trace(lstm, x)
     data = config(tr, "packed")
-    assert data["lengths"] == [5, 3, 1] and data["bidirectional"] is True
+    assert data["lengths"] == [5, 3, 1]
+    assert data["bidirectional"] is True
     assert data["sha256"] == tensors_hash(lf.trace(lstm, x))
     with torch.no_grad():
         lstm.weight_hh_l0.add_(0.1)
@@ -134,14 +138,18 @@ def test_explore_is_self_contained(tmp_path):
     # No request to any host: no src, href or url() that is not a data: URI.
     for attribute in re.findall(r'(?:src|href)="([^"]*)"', text):
         assert attribute.startswith("data:")
-    assert "url(" not in text and "http://" not in text and "https://" not in text
-    assert "lf-theme-dark" in text and "<script>" in text
+    assert "url(" not in text
+    assert "http://" not in text
+    assert "https://" not in text
+    assert "lf-theme-dark" in text
+    assert "<script>" in text
     data = json.loads(html.unescape(re.search(r'data-config="([^"]*)"', text)[1]))
     # Every h and c cell of the grid (T = 5 steps: none elided).
     assert text.count('class="lf-cell"') == 2 * data["num_layers"] * data["seq_len"]
     path = page.save(tmp_path / "page.html")
     saved = path.read_text(encoding="utf-8")
-    assert saved.startswith("<!DOCTYPE html>") and text in saved
+    assert saved.startswith("<!DOCTYPE html>")
+    assert text in saved
 
 
 @pytest.mark.parametrize(
@@ -163,7 +171,8 @@ def test_draw_writes_the_explorable_page(tmp_path, capsys):
     model = ["--input-size", "2", "--hidden-size", "3", "--bidirectional"]
     assert main(["draw", "packed", *model, "--lang", "zh_CN", "-o", str(path)]) == 0
     text = path.read_text(encoding="utf-8")
-    assert 'class="lf-explore"' in text and "data:image/png;base64," in text
+    assert 'class="lf-explore"' in text
+    assert "data:image/png;base64," in text
     assert "样本" in text
 
 
@@ -180,7 +189,8 @@ def test_draw_html_errors_are_one_line(tmp_path, capsys, monkeypatch, argv, mess
         main([*argv, "--input-size", "2", "--hidden-size", "3"])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert message in err and len(err.strip().splitlines()) == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
 
 
