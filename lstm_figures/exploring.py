@@ -229,7 +229,8 @@ def explore(
     x : torch.Tensor or torch.nn.utils.rnn.PackedSequence, optional
         Input for the module; the figure's seeded example input when omitted.
     figure : str, optional
-        One of :data:`EXPLORABLE`.
+        One of the explorable figures: ``"stacked"``, ``"bidirectional"``,
+        ``"state_locations"`` (the default), ``"packed"`` and ``"projection"``.
     hx : torch.Tensor or tuple of torch.Tensor, optional
         Initial state, as for the module itself.
     lang : {"en", "zh_CN"}, optional
