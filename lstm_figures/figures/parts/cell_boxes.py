@@ -38,14 +38,22 @@ def grid_cells(grid, tr) -> dict[CellKey, Box]:
     return boxes
 
 
-def sample_cells(box: Box, layer: int, step: int, sample: int, directions: int):
-    """One sample's box of ``output`` at one step: split side by side into its directions
-    (forward left, backward right, as on ``output``'s last axis)."""
-    width = box.w / directions
-    return {
-        ("h", layer, d, step, sample): Box(box.x + d * width, box.y, width, box.h, role="none")
-        for d in range(directions)
-    }
+def sample_boxes(tr, b: int, steps: list[int | None], columns: list[float], y: float):
+    """The packed figure's row of sequence ``b``: each real step's box (padding has no
+    state), split side by side into its directions as on ``output``'s last axis (forward
+    left, backward right). The top layer's h: what the padded ``output`` holds."""
+    from lstm_figures.figures.parts.packed_grid import CELL_H, CELL_W
+
+    boxes: dict[CellKey, Box] = {}
+    width = CELL_W / tr.num_directions
+    for x, t in zip(columns, steps, strict=True):
+        if t is None or t >= tr.lengths[b]:
+            continue
+        for d in range(tr.num_directions):
+            left = x - CELL_W / 2 + d * width
+            key = ("h", tr.num_layers - 1, d, t, b)
+            boxes[key] = Box(left, y - CELL_H / 2, width, CELL_H, role="none")
+    return boxes
 
 
 def column_cells(tr, c_column, h_column) -> dict[CellKey, Box]:
