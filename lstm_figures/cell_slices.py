@@ -190,6 +190,19 @@ def where_it_goes(tr: Trace, cell: tuple[str, int, int, int], labels: Labels) ->
     return labels("explore_and").join(places)
 
 
+def title(cell: tuple[str, int, int, int], shape: tuple[int, ...], labels: Labels) -> str:
+    """A cell in words, with the shape of the state it stands for."""
+    state, layer, direction, step = cell
+    return labels(
+        "explore_cell",
+        state=labels(f"explore_state_{state}"),
+        layer=layer,
+        direction=labels("backward" if direction else "forward"),
+        step=step,
+        shape=labels.shape(shape),
+    )
+
+
 def _format(value: float) -> str:
     return f"{value:.4f}"
 
@@ -240,7 +253,7 @@ def cell_slices(
             f"{tr.num_layers}, direction < {tr.num_directions}, step < {tr.seq_len}"
         )
     labels = Labels(lang)
-    state, layer, direction, step = cell
+    step = cell[3]
     slices = _slices(tr, cell)
     valid = _valid(tr, step)
     notes = []
@@ -265,18 +278,9 @@ def cell_slices(
     shown = ", ".join(_format(v) for v in values)
     if len(row) > FIRST_VALUES:
         shown += ", …"
-    direction_name = labels("backward" if direction else "forward")
-    title = labels(
-        "explore_cell",
-        state=labels(f"explore_state_{state}"),
-        layer=layer,
-        direction=direction_name,
-        step=step,
-        shape=labels.shape(tuple(value.shape)),
-    )
     return CellSlices(
         cell=cell,
-        title=title,
+        title=title(cell, tuple(value.shape), labels),
         slices=slices,
         notes=notes,
         sample=sample,

@@ -73,7 +73,7 @@ def cell_id(key: tuple) -> str:
 def readout(tr, key: tuple, labels: Labels) -> dict:
     """What the readout shows for one overlay cell (plain strings; the script makes text
     nodes of them, never markup)."""
-    from lstm_figures.cell_slices import cell_slices, sample_slices, where_it_goes
+    from lstm_figures.cell_slices import cell_slices, sample_slices, state_of, title, where_it_goes
 
     state, layer, direction, step, sample = key
     found = cell_slices(tr, (state, layer, direction, step), labels.lang, sample=sample)
@@ -93,8 +93,11 @@ def readout(tr, key: tuple, labels: Labels) -> dict:
             if slices
             else [labels("explore_not_returned", where=where_it_goes(tr, key[:4], labels))]
         )
+    heading = found.title
+    if sample is not None:  # the box stands for one sample: its state's shape
+        heading = title(key[:4], tuple(state_of(tr, key[:4])[sample].shape), labels)
     return {
-        "title": found.title,
+        "title": heading,
         "groups": groups,
         "notes": notes,
         "values": found.values_text,
@@ -139,7 +142,9 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     )
     readouts = {cell_id(key): readout(tr, key, labels) for key in keys}
     cells = "".join(_cell_html(layout, key, readouts[cell_id(key)]["title"]) for key in keys)
-    names = ["output", "h_n"] + (["c_n"] if tr.c_n is not None else [])
+    # Only the tensors that hold some cell of this figure.
+    held = {name for entry in readouts.values() for name in entry["tensors"]}
+    names = [name for name in ("output", "h_n", "c_n") if name in held]
     help_text = labels("explore_help")
     if any(key[0] == "c" and key[4] is None for key in keys) and figure != "projection":
         help_text += labels("explore_help_halves")
