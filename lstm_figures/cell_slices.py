@@ -88,6 +88,17 @@ def cells(tr: Trace) -> list[tuple[str, int, int, int]]:
     ]
 
 
+def _has_cell(tr: Trace, cell: tuple) -> bool:
+    """Whether the trace has this cell (checked directly: T × L cells can be many)."""
+    state, *numbers = cell
+    limits = (tr.num_layers, tr.num_directions, tr.seq_len)
+    in_range = all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n < limit
+        for n, limit in zip(numbers, limits, strict=True)
+    )
+    return in_range and (state == "h" or (state == "c" and tr.c_n is not None))
+
+
 def state_of(tr: Trace, cell: tuple[str, int, int, int]):
     """The cell's state over the batch, from the trace's own step-by-step record."""
     state, layer, direction, step = cell
@@ -246,7 +257,7 @@ def cell_slices(
     """
     if not (isinstance(cell, tuple) and len(cell) == 4):
         raise TypeError(f"cell must be a tuple (state, layer, direction, step), got {cell!r}")
-    if cell not in cells(tr):
+    if not _has_cell(tr, cell):
         states = "'h' or 'c'" if tr.c_n is not None else "'h'"
         raise ValueError(
             f"this trace has no cell {cell!r}; expected state {states}, layer < "
@@ -274,7 +285,7 @@ def cell_slices(
         raise ValueError(f"sample {sample!r} has no step {step}; expected one of {valid}")
     value = state_of(tr, cell)
     row = value[sample] if tr.batched else value
-    values = [float(v) for v in row[:FIRST_VALUES]]
+    values = row[:FIRST_VALUES].tolist()
     shown = ", ".join(_format(v) for v in values)
     if len(row) > FIRST_VALUES:
         shown += ", …"
