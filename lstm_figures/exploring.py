@@ -30,6 +30,9 @@ from lstm_figures.labels import Labels
 #: Figures whose layouts know their cells' boxes (:attr:`Layout.cells`).
 EXPLORABLE = ("stacked", "bidirectional", "state_locations", "packed", "projection")
 
+#: Figures that draw an LSTM cell's h and c in one box: its overlay is split, h above c.
+SPLIT_CELLS = ("stacked", "bidirectional", "state_locations")
+
 _STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -75,27 +78,23 @@ def readout(tr, key: tuple, labels: Labels) -> dict:
     nodes of them, never markup)."""
     from lstm_figures.cell_slices import cell_slices, sample_slices, state_of, title, where_it_goes
 
-    state, layer, direction, step, sample = key
-    found = cell_slices(tr, (state, layer, direction, step), labels.lang, sample=sample)
-    slices = found.slices if sample is None else sample_slices(tr, key[:4], sample)
+    cell, sample = key[:4], key[4]
+    found = cell_slices(tr, cell, labels.lang, sample=sample)
+    if sample is None:
+        slices, notes, heading = found.slices, found.notes, found.title
+    else:  # the box stands for one sample: its expressions and shape; no other sample's notes
+        slices = sample_slices(tr, cell, sample)
+        where = where_it_goes(tr, cell, labels)
+        notes = [] if slices else [labels("explore_not_returned", where=where)]
+        heading = title(cell, tuple(state_of(tr, cell)[sample].shape), labels)
     whole = [s.expression for s in slices if s.sample is None]
     groups = []
     if whole:
         groups.append({"heading": labels("explore_equals"), "codes": whole, "sample": None})
     for n in sorted({s.sample for s in slices if s.sample is not None}):
         codes = [s.expression for s in slices if s.sample == n]
-        heading = f"{labels('explore_equals_sample')} {labels('explore_sample_of', sample=n)}"
-        groups.append({"heading": heading, "codes": codes, "sample": n})
-    notes = found.notes
-    if sample is not None:  # one sample's box: other samples' notes do not apply
-        notes = (
-            []
-            if slices
-            else [labels("explore_not_returned", where=where_it_goes(tr, key[:4], labels))]
-        )
-    heading = found.title
-    if sample is not None:  # the box stands for one sample: its state's shape
-        heading = title(key[:4], tuple(state_of(tr, key[:4])[sample].shape), labels)
+        heading_n = f"{labels('explore_equals_sample')} {labels('explore_sample_of', sample=n)}"
+        groups.append({"heading": heading_n, "codes": codes, "sample": n})
     return {
         "title": heading,
         "groups": groups,
@@ -146,7 +145,7 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     held = {name for entry in readouts.values() for name in entry["tensors"]}
     names = [name for name in ("output", "h_n", "c_n") if name in held]
     help_text = labels("explore_help")
-    if any(key[0] == "c" and key[4] is None for key in keys) and figure != "projection":
+    if figure in SPLIT_CELLS and tr.c_n is not None:
         help_text += labels("explore_help_halves")
     tensors = "".join(
         f'<button type="button" class="lf-tensor" data-tensor="{name}"><code>{name}</code></button>'
