@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from sitecheck import REPO, require_built
+from sitecheck import REPO, require_built, site_dir
 from visiting import set_theme, settle_images
 
 # The chapters the issue names; each must have at least one explorable figure.
@@ -33,6 +33,21 @@ CHAPTERS = {
     "projection": "auto_examples/beyond/plot_11_projection.html",
 }
 LANGUAGES = ("en", "zh_CN")
+MARK = '<div class="lf-explore" data-config='
+
+
+def _pages() -> list[str]:
+    """Every gallery page with an explorable figure (the chapters above at least)."""
+    gallery = site_dir() / "en" / "auto_examples"
+    found = {
+        path.relative_to(gallery.parent).as_posix()
+        for path in gallery.rglob("*.html")
+        if MARK in path.read_text(encoding="utf-8")
+    }
+    return sorted(found | set(CHAPTERS.values()))
+
+
+PAGES = _pages()
 RTOL, ATOL = 1e-5, 1e-6  # the trace's states against PyTorch's fused output, last bits
 
 
@@ -116,15 +131,15 @@ def _explorables(page) -> list:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_every_cell_is_focused_and_every_expression_is_true(page, site, base_url, lang, chapter):
+@pytest.mark.parametrize("path", PAGES)
+def test_every_cell_is_focused_and_every_expression_is_true(page, site, base_url, lang, path):
     require_built(site, lang)
     page.recorder.reset()
-    page.goto(f"{base_url}{lang}/{CHAPTERS[chapter]}", wait_until="load")
+    page.goto(f"{base_url}{lang}/{path}", wait_until="load")
     settle_images(page)
     figures = _explorables(page)
-    assert figures, f"no explorable figure on {CHAPTERS[chapter]}"
-    traces = _traces(_source(CHAPTERS[chapter]))
+    assert figures, f"no explorable figure on {path}"
+    traces = _traces(_source(path))
     expressions = 0
     for root in figures:
         config = json.loads(root.get_attribute("data-config"))
@@ -201,7 +216,8 @@ def test_without_javascript_the_image_and_alt_stay(browser, base_url, site, lang
 def test_screenshot_explorable_figures(page, site, base_url, screenshots_dir, lang, theme):
     """Hovered and focused, for people to look at (screenshots/explore-*.png)."""
     require_built(site, lang)
-    for chapter, path in CHAPTERS.items():
+    for path in PAGES:
+        chapter = Path(path).stem
         page.goto(f"{base_url}{lang}/{path}", wait_until="load")
         settle_images(page)
         assert set_theme(page, theme) == theme
