@@ -174,3 +174,4 @@ print("two layers, two passes agree:", torch.equal(double(x)[0], double(x)[0]))
 # bidirectional model of this page.
 
 lf.draw("state_locations", bi, x)
+# sphinx_gallery_thumbnail_number = 2
