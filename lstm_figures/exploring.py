@@ -173,9 +173,10 @@ class Explorable:
     The HTML is self-contained: the images are data: URIs, the style and script inline.
     """
 
-    def __init__(self, body: str, title: str) -> None:
+    def __init__(self, body: str, title: str, theme: str = "light") -> None:
         self._body = body
         self.title = title
+        self.theme = theme
 
     def _repr_html_(self) -> str:
         return self._body
@@ -189,7 +190,8 @@ class Explorable:
             '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
-            f'<body style="font-family:sans-serif;max-width:60rem;margin:1rem auto">'
+            # The page's own background matches the figure's theme (see .lf-theme-dark).
+            f'<body class="lf-page-{self.theme}" style="font-family:sans-serif;margin:0">'
             f"{self._body}</body></html>\n"
         )
         path.write_text(page, encoding="utf-8")
@@ -281,4 +283,4 @@ def explore(
         f"<script>{static_text('explore.js')}</script></div>"
     )
     title = labels("explore_page_title", figure=figure)
-    return Explorable(body, title)
+    return Explorable(body, title, palette.name)
