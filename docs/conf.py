@@ -49,6 +49,11 @@ html_title = "lstm-figures"
 html_favicon = "_static/favicon.svg"
 html_css_files = ["custom.css"]
 html_js_files = ["focusable_code.js"]  # keyboard access to code blocks that scroll
+# --- explorable figures: explore.js and explore.css ship inside the package (notebooks
+# inline them too), and are served from there.
+html_static_path.append(str(REPO / "lstm_figures" / "static"))
+html_css_files.append("explore.css")
+html_js_files.append("explore.js")
 html_last_updated_fmt = None  # no build dates in pages: same sources, same bytes
 html_copy_source = False
 html_show_sourcelink = False

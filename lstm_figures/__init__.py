@@ -27,6 +27,8 @@ _EXPORTS = {
     "THEMES": "lstm_figures.themes",
     "set_default_language": "lstm_figures.labels",
     "MissingGlyphError": "lstm_figures.fonts",
+    # --- explorable figures ---
+    "explore": "lstm_figures.exploring",
 }
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Trace",
     "TraceMismatchError",
     "draw",
+    "explore",
     "locate",
     "save",
     "set_default_language",
@@ -45,6 +48,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from lstm_figures.exploring import explore
     from lstm_figures.figures import FIGURES, draw
     from lstm_figures.fonts import MissingGlyphError
     from lstm_figures.labels import LANGUAGES, set_default_language

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from lstm_figures import __version__, figures
@@ -117,7 +118,10 @@ def build_parser() -> OneLineErrorParser:
         "--output",
         metavar="FILE",
         required=True,
-        help="where to write; .png, .svg or .pdf (the folder must exist)",
+        help=(
+            "where to write; .png, .svg or .pdf, or .html for an explorable page (the folder "
+            "must exist)"
+        ),
     )
     add_figure_options(draw)
     draw.set_defaults(run=run_draw, parser=draw)
@@ -385,6 +389,9 @@ def run_draw(args: argparse.Namespace) -> None:
 
     import lstm_figures as lf
 
+    if is_html(args.output):
+        run_draw_html(args)
+        return
     _, tr = traced_model(args)
     fig = lf.draw(args.name, tr, lang=args.lang, theme=args.theme, **figure_options(args))
     try:
@@ -393,6 +400,37 @@ def run_draw(args: argparse.Namespace) -> None:
         raise ValueError(f"cannot write {args.output!r}: {error.strerror or error}") from None
     finally:
         plt.close(fig)
+
+
+# --- explorable pages: draw NAME ... -o page.html ---
+def is_html(path: str) -> bool:
+    """Whether ``draw`` is asked for an explorable page rather than an image."""
+    return Path(path).suffix.lower() == ".html"
+
+
+def check_html_path(path: str, name: str) -> None:
+    """An explorable page: the figure must be explorable and the page's folder must exist."""
+    from lstm_figures.exploring import EXPLORABLE
+
+    if name not in EXPLORABLE:
+        raise ValueError(
+            f"only an explorable figure ({', '.join(EXPLORABLE)}) can be written as .html; "
+            f"write {name} as .png, .svg or .pdf"
+        )
+    if not Path(path).parent.is_dir():
+        raise ValueError(f"the folder {str(Path(path).parent)!r} does not exist")
+
+
+def run_draw_html(args: argparse.Namespace) -> None:
+    """Write the explorable page of ``lf.explore`` for the figure; nothing if it fails."""
+    import lstm_figures as lf
+
+    _, tr = traced_model(args)
+    page = lf.explore(tr, figure=args.name, lang=args.lang, theme=args.theme)
+    try:
+        page.save(args.output)
+    except OSError as error:
+        raise ValueError(f"cannot write {args.output!r}: {error.strerror or error}") from None
 
 
 def run_shapes(args: argparse.Namespace) -> None:
@@ -404,6 +442,14 @@ def run_shapes(args: argparse.Namespace) -> None:
     for name, shape in shapes.items():
         print(f"{name:<{width}}  {shape}")
     print(f"total parameters: {sum(p.numel() for p in module.parameters())}")
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Check ``-o`` before anything runs: an image format, or .html for an explorable page."""
+    if is_html(args.output):
+        check_html_path(args.output, args.name)
+    else:
+        check_path(args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -426,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(args, "hidden_size"):
             check_model(args)
         if hasattr(args, "output"):
-            check_path(args.output)
+            check_output(args)
         # Only now does PyTorch get imported. The library reports bad input (say, a figure
         # that needs --bidirectional) with ValueError or TypeError: one line, too.
         args.run(args)

@@ -95,6 +95,10 @@ class ReportUntranslated(SphinxTransform):
         for node, message in extract_messages(self.document):
             if node.get("translated") or merged.get(message, "").strip():
                 continue
+            if isinstance(node, nodes.raw) and message.startswith("<!-- lf-explore -->"):
+                # An explorable figure's HTML, made in the page's language when the example
+                # ran (lstm_figures.gallery_scraper.EXPLORE_MARK).
+                continue
             if isinstance(node, nodes.image) and not translate_alt:
                 # Sphinx does not translate alt text here: our figures write theirs in the
                 # page's language when the examples run.

@@ -6,6 +6,7 @@ import itertools
 
 import torch
 
+from lstm_figures.figures.parts.cell_boxes import grid_cells
 from lstm_figures.figures.parts.grid import Grid, cell_grid, link_y
 from lstm_figures.figures.parts.grid_links import band_links, inputs_and_gaps, output_strip
 from lstm_figures.figures.parts.grid_margins import cell_rows, grid_margins
@@ -71,6 +72,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             0.15, _NOTE_BOTTOM + _NOTE_PITCH / 2, notes, _LABEL_SIZE, _NOTE_PITCH, ha="left"
         )
     )
+    layout.cells = grid_cells(grid, tr)  # for the explorable figure
     return layout
 
 

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
 
+from lstm_figures.figures.parts.cell_boxes import sample_boxes
 from lstm_figures.figures.parts.packed_grid import (
     CELL_H,
     CELL_W,
@@ -134,6 +135,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
         layout.add(Text(0.12, y, names[b], size=LABEL_SIZE, ha="left"))
         layout.add(*sequence_row(tr, labels, b, steps, columns, y))
         layout.add(*final_lines(text_x, y, finals[b]))
+        layout.cells.update(sample_boxes(tr, b, steps, columns, y))  # explorable figure
     grid_bottom = min(rows.values()) - CELL_H / 2
     layout.add(*last_step_frame(tr, labels, columns[-1], grid_bottom, grid_top, last_label_y))
     layout.add(*strip_elements(labels, packed, groups, strip_y, strip_labels_y))

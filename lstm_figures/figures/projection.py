@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lstm_figures.figures.parts import gate_paths, gate_values
+from lstm_figures.figures.parts.cell_boxes import column_cells
 from lstm_figures.figures.parts.text import (
     block_width,
     dots,
@@ -208,6 +209,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
             role="muted",
         )
     )
+    layout.cells = column_cells(tr, c_col, h_col)  # for the explorable figure
     return layout
 
 

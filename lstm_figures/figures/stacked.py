@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from lstm_figures.figures.parts.cell_boxes import grid_cells
 from lstm_figures.figures.parts.grid import Grid, grid_axes
 from lstm_figures.figures.parts.grid_links import (
     carry_arrows,
@@ -120,6 +121,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.add(*time_gap_marks(grid, gap_points))
     layout.add(*layer_gap_marks(grid, 0.5))
     layout.add(*_legend(legend))
+    layout.cells = grid_cells(grid, tr)  # for the explorable figure
     return layout
 
 

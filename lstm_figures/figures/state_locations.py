@@ -6,6 +6,7 @@ from functools import partial
 
 import torch
 
+from lstm_figures.figures.parts.cell_boxes import grid_cells
 from lstm_figures.figures.parts.grid import Grid, cell_grid
 from lstm_figures.figures.parts.grid_links import band_links, inputs_and_gaps, output_strip
 from lstm_figures.figures.parts.grid_margins import (
@@ -118,6 +119,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     layout.add(*_output_frame(grid, tr, labels, top_bar, output_shape_label(tr, labels)))
     layout.add(*inputs_and_gaps(grid, labels, _INPUT_Y, top_bar))
     layout.add(*_legend_elements(legend, labels))
+    layout.cells = grid_cells(grid, tr)  # for the explorable figure
     return layout
 
 
