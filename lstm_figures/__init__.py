@@ -19,6 +19,8 @@ _EXPORTS = {
     "Trace": "lstm_figures.tracing",
     "TraceMismatchError": "lstm_figures.tracing",
     "draw": "lstm_figures.figures",
+    "locate": "lstm_figures.locating",
+    "Selection": "lstm_figures.locating",
     "FIGURES": "lstm_figures.figures",
     "save": "lstm_figures.saving",
     "LANGUAGES": "lstm_figures.labels",
@@ -32,9 +34,11 @@ __all__ = [
     "LANGUAGES",
     "THEMES",
     "MissingGlyphError",
+    "Selection",
     "Trace",
     "TraceMismatchError",
     "draw",
+    "locate",
     "save",
     "set_default_language",
     "trace",
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from lstm_figures.figures import FIGURES, draw
     from lstm_figures.fonts import MissingGlyphError
     from lstm_figures.labels import LANGUAGES, set_default_language
+    from lstm_figures.locating import Selection, locate
     from lstm_figures.saving import save
     from lstm_figures.themes import THEMES
     from lstm_figures.tracing import Trace, TraceMismatchError, trace

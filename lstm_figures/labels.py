@@ -388,6 +388,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "gru_rnn_alt_gru": " Each GRU cell computes three gates: r, z and n.",
         "gru_rnn_alt_rnn": " An RNN cell has no gates.",
+        # --- locate (warnings of lf.locate; the calculator page reads them too) ---
+        "locate_warn_backward_first": (
+            "It reads output's backward half (features {h_out} and up) at the step where the "
+            "backward direction starts, having seen one input only; the backward final state "
+            "is {backward_final}, found at t = 0 in output."
+        ),
+        "locate_warn_padding": (
+            "It reads padding: zeros past a sequence's end in a packed batch, which belong to "
+            "no time step of that sequence."
+        ),
+        "locate_warn_batch_first_sample": (
+            "With batch_first=True, output's first axis is the batch: this reads sequence "
+            "{sample} over several time steps, not one time step of every sequence "
+            "(that is output[:, t])."
+        ),
     },
     "zh_CN": {
         # --- common ---
@@ -673,6 +688,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "gru_rnn_alt_gru": "每个 GRU 单元计算三个门：r、z 和 n。",
         "gru_rnn_alt_rnn": "RNN 单元没有门。",
+        # --- locate ---
+        "locate_warn_backward_first": (
+            "它读取的是 output 的反向部分（从第 {h_out} 个特征起）在反向开始计算的那个时间步，"
+            "此时反向只看过一个输入；反向的最终状态是 {backward_final}，在 output 中位于 t = 0。"
+        ),
+        "locate_warn_padding": (
+            "它读取了填充：打包批量中序列结束之后的 0，不属于该序列的任何时间步。"
+        ),
+        "locate_warn_batch_first_sample": (
+            "batch_first=True 时，output 的第一个轴是批量：这里读取的是序列 {sample} 的多个"
+            "时间步，而不是每个序列的同一个时间步（那是 output[:, t]）。"
+        ),
     },
 }
 
