@@ -42,10 +42,13 @@
         i += space[0].length;
         continue;
       }
-      // Python's integer literals: decimal digits, single underscores between them.
-      const number = /^(0(_?0)*|[1-9](_?\d)*)(?![\w.])/.exec(rest);
+      // Python's integer literals: decimal, 0x, 0o, 0b, single underscores between digits.
+      const number =
+        /^(0[xX](_?[\da-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+|0(_?0)*|[1-9](_?\d)*)(?![\w.])/.exec(
+          rest,
+        );
       if (number) {
-        tokens.push({ kind: "int", text: number[0], at: i + 1 });
+        tokens.push({ kind: "int", text: number[0].replace(/_/g, ""), at: i + 1 });
         i += number[0].length;
         continue;
       }
@@ -136,7 +139,8 @@
       const token = peek();
       if (token.kind === "int") {
         position++;
-        return { type: "int", value: Number(token.text.replace(/_/g, "")) };
+        // Number() reads 0x/0o/0b itself; decimal may have leading zeros only as "00".
+        return { type: "int", value: Number(token.text) };
       }
       if (token.kind === "name") {
         position++;
@@ -617,6 +621,9 @@
   // ------------------------------------------------------- the real tensors
   //: Most elements output, h_n and c_n may hold together before the box refuses to follow them.
   const MAX_ELEMENTS = 1000000;
+  //: lf.locate's limits: the longest expression, and the largest integer it may use or compute.
+  const MAX_EXPRESSION = 500;
+  const MAX_INT = 2 ** 40;
 
   /** The sizes T N F H H_out P L D and what the origin codes need, for a configuration. */
   function describe(config) {
@@ -626,16 +633,16 @@
     const packed = Array.isArray(config.lengths) && config.lengths.length > 0;
     const batched = packed || config.batched !== false;
     const N = packed ? config.lengths.length : batched ? config.batch : 1;
-    const T = config.seq_len;
-    const lengths = packed ? config.lengths.slice() : new Array(N).fill(T);
+    // A packed batch comes back padded to its longest sequence: that is T for lf.locate.
+    const lengths = packed ? config.lengths.slice() : new Array(N).fill(config.seq_len);
+    const T = packed ? Math.max(...lengths) : config.seq_len;
     return {
       kind: config.kind,
       batched,
       packed,
       batchFirst: !!config.batch_first,
       lengths,
-      // pad_packed_sequence pads to the longest sequence.
-      steps: packed ? Math.max(...lengths) : T,
+      steps: T,
       sizes: { T, N, F: config.input_size, H, H_out: P || H, P, L: config.num_layers, D },
     };
   }
@@ -763,17 +770,18 @@
       return value.tensor;
     };
     // Arguments that are either several ints or one tuple/list of ints (view, permute, flip).
-    const intList = (args) =>
-      args.length === 1 && (args[0].type === "tuple" || args[0].type === "list")
-        ? args[0].items.map(asInt)
-        : args.map(asInt);
+    const intList = (method, args) => {
+      const items = args.length === 1 && args[0].type === "tuple" ? args[0].items : args;
+      signature(method, method + "(*dims)", items.length >= 1);
+      return items.map(asInt);
+    };
     const signature = (method, text, ok) => {
       if (!ok) {
         fail("arguments", { method, expected: text });
       }
     };
     const checkInt = (value) => {
-      if (!Number.isSafeInteger(value)) {
+      if (!Number.isSafeInteger(value) || Math.abs(value) > MAX_INT) {
         fail("tooLarge", {});
       }
       return { kind: "int", value };
@@ -785,7 +793,7 @@
           return checkInt(node.value);
         case "name":
           if (SIZE_NAMES.includes(node.name)) {
-            return { kind: "int", value: model.sizes[node.name] };
+            return checkInt(model.sizes[node.name]);
           }
           if (TENSOR_NAMES.includes(node.name)) {
             if (!(node.name in real.tensors)) {
@@ -912,16 +920,16 @@
         case "view":
         case "reshape":
           signature(method, method + "(*shape)", plain && args.length >= 1);
-          return { kind: "tensor", tensor: view(tensor, intList(args), method, limit) };
+          return { kind: "tensor", tensor: view(tensor, intList(method, args), method, limit) };
         case "transpose":
           signature(method, "transpose(dim0, dim1)", plain && args.length === 2);
           return { kind: "tensor", tensor: transpose(tensor, asInt(args[0]), asInt(args[1])) };
         case "permute":
           signature(method, "permute(*dims)", plain && args.length >= 1);
-          return { kind: "tensor", tensor: permute(tensor, intList(args)) };
+          return { kind: "tensor", tensor: permute(tensor, intList(method, args)) };
         case "flip":
           signature(method, "flip(dims)", plain && args.length >= 1);
-          return { kind: "tensor", tensor: flip(tensor, intList(args), limit) };
+          return { kind: "tensor", tensor: flip(tensor, intList(method, args), limit) };
         default:
           return fail("unsupported", { part: "." + method + "()" });
       }
@@ -974,12 +982,19 @@
    */
   function locate(config, expression) {
     const model = describe(config);
-    const tree = parse(expression);
+    const text = expression.trim();
+    if (!text) {
+      fail("empty", {});
+    }
+    if (text.length > MAX_EXPRESSION) {
+      fail("tooLong", { length: text.length, max: MAX_EXPRESSION });
+    }
+    const tree = parse(text);
     const real = realTensors(model);
     const result = evaluate(tree, model, real);
     const origin = originReader(model, real);
     const { N, H, H_out, L, D } = model.sizes;
-    const T = Math.max(model.sizes.T, model.steps);
+    const T = model.steps;
 
     // Every element read, once per distinct state element (output and h_n may share one).
     const codes = new Set();
