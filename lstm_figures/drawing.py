@@ -60,6 +60,8 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                     edgecolor=theme.role(element.edge),
                     linewidth=element.linewidth,
                     linestyle="--" if element.dashed else "-",
+                    hatch=element.hatch,
+                    hatchcolor=theme.role(element.edge),
                     transform=inches,
                 )
             )

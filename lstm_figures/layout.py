@@ -28,6 +28,7 @@ class Box:
     dashed: bool = False
     linewidth: float = 1.0
     text_role: str = "text"
+    hatch: str | None = None  # matplotlib hatch pattern, drawn in the edge colour
 
     @property
     def center(self) -> tuple[float, float]:

@@ -25,6 +25,12 @@ Grammar (the calculator page's JavaScript accepts exactly the same):
 - ``torch.cat(seq, dim=k)`` and ``torch.stack(seq, dim=k)`` (``dim`` positional or keyword,
   default 0) where ``seq`` is a tuple or list of such expressions.
 
+Whatever torch refuses is an error, as on the real tensors: an index out of range, a bad
+dimension, or a ``.view`` the strides do not allow. The origin tensors copy the real tensors'
+strides for that: ``output`` of a batched ``batch_first`` module (not packed) is a transposed
+``(T, N, ...)`` tensor, so ``output.view(-1)`` fails there (``.reshape(-1)`` works); every other
+``output``, ``h_n`` and ``c_n`` is contiguous.
+
 Warnings (catalogue keys in :mod:`lstm_figures.labels`, listed in this order):
 
 - ``locate_warn_backward_first``: the module is bidirectional and some element read *from
@@ -276,8 +282,7 @@ class _Evaluator:
             index = self.integer(node.slice)
             if not -len(base) <= index < len(base):
                 raise ValueError(
-                    f"{_describe(node)}: index {index} is out of range for "
-                    f"{len(base)} pieces"
+                    f"{_describe(node)}: index {index} is out of range for {len(base)} pieces"
                 )
             return base[index]
         if isinstance(base, int):
@@ -314,7 +319,8 @@ class _Evaluator:
         if isinstance(func.value, ast.Name) and func.value.id == "torch":
             if func.attr not in FUNCTIONS:
                 raise _unsupported(
-                    node, f"unsupported function torch.{func.attr}(): expected torch.cat or torch.stack"
+                    node,
+                    f"unsupported function torch.{func.attr}(): expected torch.cat or torch.stack",
                 )
             return self.join(node, func.attr)
         if func.attr not in METHODS:
@@ -404,20 +410,24 @@ class _Evaluator:
         sequence = given.get("tensors")
         if not isinstance(sequence, ast.Tuple | ast.List) or not sequence.elts:
             raise _unsupported(
-                node, f"torch.{function}() needs a tuple or list of tensors, e.g. (h_n[-2], h_n[-1])"
+                node,
+                f"torch.{function}() needs a tuple or list of tensors, e.g. (h_n[-2], h_n[-1])",
             )
         parts = [self.tensor(item) for item in sequence.elts]
         dim = self.integer(given["dim"]) if "dim" in given else 0
         _check_elements(sum(part.numel() for part in parts), _describe(node))
-        return self.torch_call(node, lambda: getattr(torch, function)(parts, dim=dim))
+        join = {"cat": torch.cat, "stack": torch.stack}[function]
+        return self.torch_call(node, lambda: join(parts, dim=dim))
 
     def torch_call(self, node: ast.AST, make: Callable[[], Any]) -> Any:
         """Run one torch operation; its errors become one-sentence ValueErrors."""
         try:
             result = make()
         except (RuntimeError, IndexError, ValueError, TypeError) as error:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ValueError(f"torch refuses {_describe(node)}: {reason.rstrip('.')}") from None
+            # torch's first sentence: its messages go on with hints meant for programmers
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            reason = reason.split(". ")[0].rstrip(".") or type(error).__name__
+            raise ValueError(f"torch refuses {_describe(node)}: {reason}") from None
         return result
 
 
@@ -606,23 +616,9 @@ def locate(
     if not isinstance(expression, str):
         raise TypeError(f"the expression must be a str, got {type(expression).__name__}")
     tr = to_trace(module_or_trace, x, hx)
-    real = tensors(tr)
-    names = sizes(tr)
-    _check_elements(sum(t.numel() for t in real.values()), "this model's output, h_n and c_n")
-    value = evaluate(expression, real, names)
-    codes = _Codes(
-        tr.num_layers,
-        tr.num_directions,
-        tr.seq_len,
-        tr.batch_size,
-        max(tr.hidden_size, tr.output_size),
-    )
-    origins = evaluate(expression, _origin_tensors(tr, codes, real), names)
-    if origins.shape != value.shape:  # never: both are the same operations on the same shapes
-        raise AssertionError(f"origin shape {tuple(origins.shape)} != {tuple(value.shape)}")
-
+    value, origins, codes = _evaluate_both(tr, expression)
     read = torch.unique(origins.reshape(-1))
-    padding, source, state, layer, direction, step, sample, unit = codes.decode(read)
+    padding, source, _, layer, direction, step, sample, _ = codes.decode(read)
     real_read = padding == 0
     cells, partial = _cells(tr, codes, read[real_read])
     keys = _warnings(tr, padding, source, direction, step, sample, layer)
@@ -638,14 +634,49 @@ def locate(
     )
 
 
+def _evaluate_both(tr: Trace, expression: str) -> tuple[torch.Tensor, torch.Tensor, _Codes]:
+    """The expression on the real tensors, on their origin twins, and the origins' code."""
+    real = tensors(tr)
+    names = sizes(tr)
+    _check_elements(sum(t.numel() for t in real.values()), "this model's output, h_n and c_n")
+    value = evaluate(expression, real, names)
+    codes = _Codes(
+        tr.num_layers,
+        tr.num_directions,
+        tr.seq_len,
+        tr.batch_size,
+        max(tr.hidden_size, tr.output_size),
+    )
+    origins = evaluate(expression, _origin_tensors(tr, codes, real), names)
+    if origins.shape != value.shape:  # never: both are the same operations on the same shapes
+        raise AssertionError(f"origin shape {tuple(origins.shape)} != {tuple(value.shape)}")
+    return value, origins, codes
+
+
+def origins(tr: Trace, expression: str) -> list[dict[str, int]]:
+    """The origin of every element the expression gives, in its flattened order.
+
+    Each origin is a dict with ``padding`` (1 for a padded position of a packed batch),
+    ``source`` (0 read from ``output``, 1 from ``h_n``/``c_n``), ``state`` (0 h, 1 c),
+    ``layer``, ``direction``, ``step`` (time order), ``sample`` and ``unit``. Used by the
+    selection figure (which steps' padding is read) and by the tests (every value checked
+    against the trace's own states).
+    """
+    _, tagged, codes = _evaluate_both(tr, expression)
+    fields = [field.reshape(-1).tolist() for field in codes.decode(tagged)]
+    names = ("padding", "source", "state", "layer", "direction", "step", "sample", "unit")
+    return [dict(zip(names, values, strict=True)) for values in zip(*fields, strict=True)]
+
+
 def _cells(tr: Trace, codes: _Codes, read: torch.Tensor) -> tuple[list, list]:
     """The cells of the (non-padding) origins read, and those read only in part."""
     import torch
 
     _, _, state, layer, direction, step, sample, unit = codes.decode(read)
     # A cell once, whichever tensor (output or h_n) an element of it was read from.
-    element = (((state * codes.layers + layer) * codes.directions + direction) * codes.steps
-               + step) * codes.samples + sample
+    element = (
+        ((state * codes.layers + layer) * codes.directions + direction) * codes.steps + step
+    ) * codes.samples + sample
     element = element * codes.units + unit
     element = torch.unique(element)
     cell_id = element // (codes.samples * codes.units)
