@@ -10,6 +10,7 @@ they are never retyped in the pages or their ``.po`` files.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -45,7 +46,10 @@ class SliceWarnings(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         import lstm_figures.labels
 
-        self.env.note_dependency(lstm_figures.labels.__file__)
+        # The sentences live in the catalogue's files (lstm_figures/catalogue/<lang>.json).
+        package = Path(lstm_figures.labels.__file__).parent
+        for path in sorted([package / "labels.py", *package.glob("catalogue/*.json")]):
+            self.env.note_dependency(str(path))
         return [slice_warnings(lang=self.config.language or "en")]
 
 
