@@ -133,18 +133,21 @@
       return { value: null };
     }
     invalid.add("lengths");
+    const name = labelOf(field("lengths"));
     if (!LENGTHS.test(text)) {
-      return { error: say("LengthsFormat", {}) };
+      return { error: say("LengthsFormat", { field: name }) };
     }
     if (config.unbatched) {
-      return { error: say("LengthsUnbatched", {}) };
+      return { error: say("LengthsUnbatched", { field: name }) };
     }
     const lengths = text.split(",").filter((part) => part.trim() !== "").map(Number);
     if (config.batch !== undefined && lengths.length !== config.batch) {
-      return { error: say("LengthsCount", { count: lengths.length, batch: config.batch }) };
+      return {
+        error: say("LengthsCount", { field: name, count: lengths.length, batch: config.batch }),
+      };
     }
     if (config.seq_len !== undefined && lengths.some((n) => n < 1 || n > config.seq_len)) {
-      return { error: say("LengthsRange", { steps: config.seq_len }) };
+      return { error: say("LengthsRange", { field: name, steps: config.seq_len }) };
     }
     invalid.delete("lengths");
     return { value: lengths };
