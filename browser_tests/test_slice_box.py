@@ -137,9 +137,12 @@ def test_whole_table_through_the_box_and_grid(page, base_url: str, lang: str) ->
             page.fill("#slice-expression", case["expression"])
             box = page.evaluate(READ_BOX)
             what = (config, case["expression"])
-            assert box["focusable"] and box["live"] == "polite", what
+            assert box["focusable"], what
+            assert box["live"] == "polite", what
             if case.get("error"):
-                assert box["error"] and box["shape"] == "" and not box["selected"], what
+                assert box["error"], what
+                assert box["shape"] == "", what
+                assert not box["selected"], what
                 assert len(box["verdict"]) == 1, what
                 assert_in_language(box["verdict"][0], lang)
                 continue
@@ -158,7 +161,8 @@ def test_whole_table_through_the_box_and_grid(page, base_url: str, lang: str) ->
             if texts:
                 assert box["verdict"] == texts, what
             else:
-                assert len(box["verdict"]) == 1 and not box["error"], what
+                assert not box["error"], what
+                assert len(box["verdict"]) == 1, what
                 assert_in_language(box["verdict"][0], lang)
         assert not page.recorder.errors, page.recorder.errors
         assert not page.recorder.external, page.recorder.external
@@ -285,7 +289,8 @@ def test_random_expressions_match_lf_locate(page, base_url: str, lang: str) -> N
         else:
             check_answer(mine, answer, lang, (config, expression))
     # The draw holds both kinds: answers and errors.
-    assert sum(a is None for a in answers) > 20 and sum(a is not None for a in answers) > 60
+    assert sum(a is None for a in answers) > 20
+    assert sum(a is not None for a in answers) > 60
     assert not page.recorder.errors, page.recorder.errors
 
 
@@ -296,7 +301,9 @@ def test_reader_text_is_shown_never_run(page, base_url: str, lang: str) -> None:
     for text in (XSS, "__import__('os')", "output[0]<script>window.__pwned=1</script>"):
         page.fill("#slice-expression", text)
         box = page.evaluate(READ_BOX)
-        assert box["error"] and box["images"] == 0 and not box["pwned"], text
+        assert box["error"], text
+        assert box["images"] == 0, text
+        assert not box["pwned"], text
         assert page.input_value("#slice-expression") == text
         assert page.locator("#slice-box script").count() == 0
     # A shared link carrying the same: the box holds it as text, nothing runs.
@@ -304,7 +311,9 @@ def test_reader_text_is_shown_never_run(page, base_url: str, lang: str) -> None:
     page.wait_for_timeout(200)
     box = page.evaluate(READ_BOX)
     assert page.input_value("#slice-expression") == XSS
-    assert box["error"] and box["images"] == 0 and not box["pwned"]
+    assert box["error"]
+    assert box["images"] == 0
+    assert not box["pwned"]
     assert not page.recorder.errors, page.recorder.errors
     assert not page.recorder.external, page.recorder.external
 
@@ -333,7 +342,8 @@ def test_expression_in_the_shared_link(page, base_url: str, lang: str) -> None:
     # A form the box cannot follow: the box says so instead of a grid.
     page.fill("#hidden-size", "0")
     box = page.evaluate(READ_BOX)
-    assert box["error"] and not box["cells"]
+    assert box["error"]
+    assert not box["cells"]
     assert_in_language(box["verdict"][0], lang)
     assert not page.recorder.errors, page.recorder.errors
 
@@ -369,7 +379,8 @@ def test_keyboard(page, base_url: str, lang: str) -> None:
     for button in page.locator("#slice-box button[data-expr]").all():
         button.click()
         box = page.evaluate(READ_BOX)
-        assert not box["error"] and box["selected"], button.get_attribute("data-expr")
+        assert not box["error"], button.get_attribute("data-expr")
+        assert box["selected"], button.get_attribute("data-expr")
     # The grid's cells are reached with Tab too.
     for _ in range(10):
         page.keyboard.press("Tab")

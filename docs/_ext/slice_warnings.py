@@ -35,7 +35,7 @@ def script(lang: str) -> str:
     return f'<script type="application/json" id="slice-warnings">{text}</script>'
 
 
-class slice_warnings(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes so)
+class slice_warnings(nodes.General, nodes.Element):
     """Where the templates go. Not a raw node: raw nodes are messages of the page's
     catalogue here (``gettext_additional_targets``), and these are translated already."""
 
