@@ -140,7 +140,10 @@
     if (config.unbatched) {
       return { error: say("LengthsUnbatched", { field: name }) };
     }
-    const lengths = text.split(",").filter((part) => part.trim() !== "").map(Number);
+    const lengths = text
+      .split(",")
+      .filter((part) => part.trim() !== "")
+      .map(Number);
     if (config.batch !== undefined && lengths.length !== config.batch) {
       return {
         error: say("LengthsCount", { field: name, count: lengths.length, batch: config.batch }),

@@ -354,7 +354,12 @@
     const strides = t.strides.slice();
     shape[dim] = length;
     strides[dim] = t.strides[dim] * step;
-    return { data: t.data, shape, strides, offset: t.offset + (length ? from * t.strides[dim] : 0) };
+    return {
+      data: t.data,
+      shape,
+      strides,
+      offset: t.offset + (length ? from * t.strides[dim] : 0),
+    };
   }
 
   /** torch's applySlicing: ints select, slices narrow, None adds an axis, ... skips axes. */
@@ -498,8 +503,7 @@
       tensorNumel *= oldShape[tensorD];
       if (
         tensorD === 0 ||
-        (oldShape[tensorD - 1] !== 1 &&
-          oldStride[tensorD - 1] !== tensorNumel * chunkBaseStride)
+        (oldShape[tensorD - 1] !== 1 && oldStride[tensorD - 1] !== tensorNumel * chunkBaseStride)
       ) {
         while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
           newStride[viewD] = viewNumel * chunkBaseStride;
@@ -871,7 +875,8 @@
           "chunk(chunks, dim=0)",
           names.every((k) => k === "dim") && args.length >= 1 && args.length + names.length <= 2,
         );
-        const dim = args.length === 2 ? asInt(args[1]) : "dim" in keywords ? asInt(keywords.dim) : 0;
+        const dim =
+          args.length === 2 ? asInt(args[1]) : "dim" in keywords ? asInt(keywords.dim) : 0;
         return chunk(tensor, asInt(args[0]), dim);
       }
       signature(
@@ -903,7 +908,8 @@
             args.length + names.length <= 2 &&
             (args[0].type === "tuple" || args[0].type === "list"),
         );
-        const dim = args.length === 2 ? asInt(args[1]) : "dim" in keywords ? asInt(keywords.dim) : 0;
+        const dim =
+          args.length === 2 ? asInt(args[1]) : "dim" in keywords ? asInt(keywords.dim) : 0;
         const tensors = args[0].items.map(asTensor);
         return {
           kind: "tensor",
@@ -1056,12 +1062,22 @@
         params: { sample: outputSamples.values().next().value },
       });
     }
-    return { cells, partial, padding, shape: result.shape.slice(), warnings, sizes: model.sizes, N };
+    return {
+      cells,
+      partial,
+      padding,
+      shape: result.shape.slice(),
+      warnings,
+      sizes: model.sizes,
+      N,
+    };
   }
 
   /** A template with {name} placeholders filled from params (unknown ones left as they are). */
   function fill(template, params) {
-    return template.replace(/\{(\w+)\}/g, (whole, key) => (key in params ? String(params[key]) : whole));
+    return template.replace(/\{(\w+)\}/g, (whole, key) =>
+      key in params ? String(params[key]) : whole,
+    );
   }
 
   const api = { parse, locate, fill, SliceError, pythonShape, MAX_ELEMENTS };
