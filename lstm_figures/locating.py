@@ -577,8 +577,11 @@ def locate(
         The model to run, or a trace made with :func:`lstm_figures.trace`.
     expression : str
         A slice over ``output``, ``h_n`` and ``c_n`` as a reader writes it, e.g.
-        ``"output[:, -1]"`` or ``"torch.cat((h_n[-2], h_n[-1]), dim=1)"``; the grammar is in
-        this module's docstring. ``output`` is the padded output for a packed input.
+        ``"output[:, -1]"`` or ``"torch.cat((h_n[-2], h_n[-1]), dim=1)"``: subscripts with
+        integers, slices, ``...`` and ``None``; the sizes ``T N F H H_out P L D`` with
+        ``+ - * //``; ``.view``, ``.reshape``, ``.transpose``, ``.permute``, ``.flip``,
+        ``.chunk(k, dim)[i]``, ``.unbind(dim)[i]``, ``torch.cat`` and ``torch.stack``.
+        ``output`` is the padded output for a packed input.
     x : torch.Tensor or torch.nn.utils.rnn.PackedSequence, optional
         Input for the module; a small seeded one (T = 5, N = 3) when omitted.
     hx : torch.Tensor or tuple of torch.Tensor, optional

@@ -318,32 +318,21 @@ def _swatch(kind: str, y: float, labels: Labels) -> list[Element]:
         return [Box(0.2, y - 0.08, 0.3, 0.16, role="hidden", edge="hidden", **box)]
     if kind == "partial":
         return [Box(0.2, y - 0.08, 0.3, 0.16, role="none", edge="hidden", hatch=_HATCH, **box)]
-    if kind == "states":
+    if kind == "states":  # one small h box and one small c box, side by side
         return [
             Box(
-                0.16,
+                x,
                 y - 0.08,
                 0.19,
                 0.16,
-                role="hidden",
-                edge="hidden",
-                text=labels("selection_h"),
+                role=_STATE_ROLES[state],
+                edge=_STATE_ROLES[state],
+                text=labels(f"selection_{state}"),
                 size=CELL_TEXT_SIZE,
                 text_role="background",
                 **box,
-            ),
-            Box(
-                0.35,
-                y - 0.08,
-                0.19,
-                0.16,
-                role="state",
-                edge="state",
-                text=labels("selection_c"),
-                size=CELL_TEXT_SIZE,
-                text_role="background",
-                **box,
-            ),
+            )
+            for x, state in ((0.16, "h"), (0.35, "c"))
         ]
     if kind == "padding":
         return [Box(0.15, y - 0.08, 0.4, 0.16, role="none", edge="muted", dashed=True, **box)]
