@@ -349,6 +349,29 @@ def test_expression_in_the_shared_link(page, base_url: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_huge_configuration_is_refused_in_words(page, base_url: str, lang: str) -> None:
+    """Too many elements to follow: one sentence instead of a frozen tab; the grid is elided."""
+    query = "?num_layers=100&seq_len=1000000&batch=1000&hidden_size=1000&bidirectional=1"
+    open_page(page, base_url, lang, query + "&expr=output[-1]")
+    box = page.evaluate(READ_BOX)
+    assert box["error"]
+    assert not box["selected"]
+    assert len(box["verdict"]) == 1
+    assert_in_language(box["verdict"][0], lang)
+    assert re.search(r"1[,.\s]?000[,.\s]?000", box["verdict"][0]), box["verdict"][0]
+    # Layers and time steps elided as in the figures: 5 of the layers × 2 directions × h and
+    # c, 7 of the steps (each axis with one "⋯" slot).
+    assert len(box["cells"]) == 5 * 2 * 2 * 7
+    # A configuration just small enough is followed.
+    open_page(page, base_url, lang, "?num_layers=3&seq_len=400&batch=50&hidden_size=20")
+    page.fill("#slice-expression", "output[:, -1]")
+    box = page.evaluate(READ_BOX)
+    assert not box["error"]
+    assert box["shape"] == "(400, 20)"
+    assert not page.recorder.errors, page.recorder.errors
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_keyboard(page, base_url: str, lang: str) -> None:
     open_page(page, base_url, lang, "?bidirectional=1")
     page.evaluate("window.notReloaded = true")
