@@ -108,6 +108,30 @@
     const read = new Set((answer.cells || []).map(key));
     const partial = new Set((answer.partial || []).map(key));
     const stepSlots = elide(steps, SHOWN_STEPS);
+    const layerSlots = elide(layers, SHOWN_LAYERS);
+    // Read cells the elided steps or layers hide: counted in their row's (or the layer gap's)
+    // "⋯". Counted from the answer, not by walking a long axis.
+    const shownSteps = new Set(stepSlots);
+    const shownLayers = new Set(layerSlots);
+    const hiddenInRow = new Map();
+    let hiddenLayers = 0;
+    for (const [state, layer, direction, step] of answer.cells || []) {
+      if (!shownLayers.has(layer)) {
+        hiddenLayers++;
+      } else if (!shownSteps.has(step)) {
+        const row = key([state, layer, direction]);
+        hiddenInRow.set(row, (hiddenInRow.get(row) || 0) + 1);
+      }
+    }
+    const gapCell = (attributes, hidden) => {
+      const gap = element("td", attributes, "⋯");
+      if (hidden) {
+        gap.setAttribute("data-hidden-read", String(hidden));
+        gap.title = say("Hidden", { count: hidden });
+        gap.append(element("span", { class: "slice-hidden-count" }, String(hidden)));
+      }
+      return gap;
+    };
 
     const table = element("table", { class: "slice-grid-table" });
     const headRow = element("tr");
@@ -120,11 +144,11 @@
     table.append(head);
     const body = element("tbody");
     // The top layer first, as in the figures, where the input comes in at the bottom.
-    for (const layer of elide(layers, SHOWN_LAYERS).reverse()) {
+    for (const layer of layerSlots.reverse()) {
       if (layer === null) {
         const row = element("tr", { class: "slice-gap" });
         row.append(element("th", { scope: "row" }, "⋯"));
-        row.append(element("td", { colspan: String(stepSlots.length) }, "⋯"));
+        row.append(gapCell({ colspan: String(stepSlots.length) }, hiddenLayers));
         body.append(row);
         continue;
       }
@@ -140,18 +164,8 @@
           row.append(element("th", { scope: "row" }, rowName));
           for (const step of stepSlots) {
             if (step === null) {
-              // How many of this row's hidden steps the expression reads.
-              let hidden = 0;
-              for (let t = SHOWN_STEPS / 2; t < steps - (SHOWN_STEPS / 2 - 1); t++) {
-                hidden += read.has(key([state, layer, direction, t])) ? 1 : 0;
-              }
-              const gap = element("td", { class: "slice-gap-cell" }, "⋯");
-              if (hidden) {
-                gap.setAttribute("data-hidden-read", String(hidden));
-                gap.title = say("Hidden", { count: hidden });
-                gap.append(element("span", { class: "slice-hidden-count" }, String(hidden)));
-              }
-              row.append(gap);
+              const hidden = hiddenInRow.get(key([state, layer, direction])) || 0;
+              row.append(gapCell({ class: "slice-gap-cell" }, hidden));
               continue;
             }
             const cellKey = key([state, layer, direction, step]);
