@@ -204,7 +204,9 @@
 
   function render() {
     config = shapeForm.shapeConfig ? tableConfig(shapeForm.shapeConfig) : null;
-    box.hidden = false;
+    // "Shape of the result:" only when there is one.
+    const result = shapeOut.closest(".slice-result");
+    result.hidden = true;
     if (!config) {
       shapeOut.textContent = "";
       summary.textContent = "";
@@ -225,6 +227,7 @@
     }
     input.removeAttribute("aria-invalid");
     delete verdict.dataset.error;
+    result.hidden = false;
     shapeOut.textContent = slices.pythonShape(answer.shape);
     const directions = config.bidirectional ? 2 : 1;
     const steps = config.lengths ? Math.max(...config.lengths) : config.seq_len;
