@@ -169,6 +169,20 @@ CASES = [
     (PLAIN, "output.chunk(2)"),
     (PLAIN, "output.transpose(0, 3)"),
     (PLAIN, "h_n / 2"),
+    # more forms of the grammar: tuples of dims, keywords, None, flips
+    (PLAIN, "output.flip((0, 2))[0]"),
+    (PLAIN, "h_n.permute((1, 0, 2))[0]"),
+    (PLAIN, "output.view((T, N, 2, 2))[..., 1]"),
+    (PLAIN, "c_n.unbind(dim=2)[0]"),
+    (PLAIN, "output[:, None, 0]"),
+    (BIDIR_BF, "output.chunk(2, dim=-1)[-1][:, 0]"),
+    (PACKED_SORTED, "torch.stack((output[0], output[-1]), dim=2)"),
+    (GRU_BIDIR, "h_n.view(L, D, N, H)[:, 1].transpose(0, 1)"),
+    (PLAIN, "output[::-1]"),
+    (PLAIN, "output.flip()"),
+    (PLAIN, "output.chunk(2, dim=1, foo=2)[0]"),
+    (PLAIN, "output.chunk(2)[0:1]"),
+    (PLAIN, "output[True]"),
 ]
 
 
