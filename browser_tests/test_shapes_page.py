@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import torch
+from torch.nn.utils.rnn import pack_padded_sequence
 from visiting import set_theme
 
 import lstm_figures as lf
@@ -50,6 +51,8 @@ class Config:
     proj_size: int = 0
     bidirectional: bool = False
     batch_first: bool = False
+    unbatched: bool = False
+    lengths: tuple[int, ...] | None = None  # a packed batch
 
     def build(self) -> tuple[torch.nn.Module, torch.Tensor]:
         """The module and an input of this configuration, as the snippet should build them."""
@@ -63,8 +66,15 @@ class Config:
         if self.module == "LSTM":
             options["proj_size"] = self.proj_size
         module = getattr(torch.nn, self.module)(**options)
+        if self.unbatched:
+            return module, torch.randn(self.seq_len, self.input_size)
         axes = (self.batch, self.seq_len) if self.batch_first else (self.seq_len, self.batch)
-        return module, torch.randn(*axes, self.input_size)
+        x = torch.randn(*axes, self.input_size)
+        if self.lengths:
+            x = pack_padded_sequence(
+                x, list(self.lengths), batch_first=self.batch_first, enforce_sorted=False
+            )
+        return module, x
 
 
 def random_configs(count: int, seed: int) -> list[Config]:
@@ -90,6 +100,15 @@ def random_configs(count: int, seed: int) -> list[Config]:
                 batch_first=rng.random() < 0.5,
             )
         )
+        # Some unbatched inputs and some packed batches (the longest sequence has T steps).
+        shape = rng.random()
+        if shape < 0.2:
+            configs[-1].unbatched = True
+        elif shape < 0.4:
+            config = configs[-1]
+            lengths = [rng.randint(1, config.seq_len) for _ in range(config.batch)]
+            lengths[rng.randrange(config.batch)] = config.seq_len
+            config.lengths = tuple(lengths)
     return configs
 
 
@@ -126,7 +145,8 @@ def fill(page, config: Config, *, typed: bool = True) -> None:
             (selector, str(getattr(config, name))) for name, selector in NUMBER_FIELDS.items()
         ]
         values += [("#bidirectional", config.bidirectional), ("#batch-first", config.batch_first)]
-        values += [("#proj-size", str(config.proj_size))]
+        values += [("#proj-size", str(config.proj_size)), ("#unbatched", config.unbatched)]
+        values += [("#lengths", ", ".join(map(str, config.lengths or ())))]
         page.evaluate(SET_CONTROLS, values)
         return
     page.fill("#proj-size", "0")  # valid on the way for every module and hidden size
@@ -136,6 +156,8 @@ def fill(page, config: Config, *, typed: bool = True) -> None:
     page.set_checked("#bidirectional", config.bidirectional)
     page.set_checked("#batch-first", config.batch_first)
     page.fill("#proj-size", str(config.proj_size))
+    page.set_checked("#unbatched", config.unbatched)
+    page.fill("#lengths", ",".join(map(str, config.lengths or ())))
 
 
 def open_page(page, base_url: str, lang: str, query: str = "") -> None:
@@ -191,11 +213,22 @@ def test_random_configurations_match_torch(page, base_url: str, lang: str) -> No
         assert result["rows"] == rows, config
         assert count_of(result["count"]) == total, config
         check_snippet(result["code"], config, rows, total)
-        seen.add((config.module, config.bidirectional, config.batch_first, config.proj_size > 0))
-    # The random draw covers every module, direction, layout and projection.
+        seen.add(
+            (
+                config.module,
+                config.bidirectional,
+                config.batch_first,
+                config.proj_size > 0,
+                config.unbatched,
+                config.lengths is not None,
+            )
+        )
+    # The random draw covers every module, direction, layout, projection and input kind.
     assert {s[0] for s in seen} == {"LSTM", "GRU", "RNN"}
     assert {s[1] for s in seen} == {s[2] for s in seen} == {True, False}
     assert any(s[3] for s in seen)
+    assert any(s[4] for s in seen)
+    assert any(s[5] for s in seen)
     assert not page.recorder.errors, page.recorder.errors
 
 
@@ -210,6 +243,11 @@ BAD_INPUTS = {
     "negative proj_size": ({"#proj-size": "-1"}, ["proj-size"]),
     "proj_size with GRU": ({"#module": "GRU", "#proj-size": "3"}, ["proj-size"]),
     "proj_size with RNN": ({"#module": "RNN", "#proj-size": "3"}, ["proj-size"]),
+    "lengths not numbers": ({"#lengths": "5; 3"}, ["lengths"]),
+    "lengths not one per sequence": ({"#lengths": "5, 3"}, ["lengths"]),
+    "length longer than T": ({"#lengths": "5, 6, 1"}, ["lengths"]),
+    "length zero": ({"#lengths": "5, 0, 1"}, ["lengths"]),
+    "unbatched and packed": ({"#unbatched": True, "#lengths": "5, 3, 1"}, ["lengths"]),
 }
 
 
@@ -221,6 +259,8 @@ def test_bad_input_shows_message_instead_of_table(page, base_url, lang: str, cas
     for selector, value in values.items():
         if selector == "#module":
             page.select_option(selector, value)
+        elif isinstance(value, bool):
+            page.set_checked(selector, value)
         else:
             page.fill(selector, value)
     result = page.evaluate(READ_RESULT)
@@ -329,7 +369,7 @@ def test_keyboard_and_labels(page, base_url: str, lang: str) -> None:
     )
     ids = [c["id"] for c in controls]
     expected = ["module", "input-size", "hidden-size", "num-layers", "seq-len", "batch"]
-    assert ids == [*expected, "proj-size", "bidirectional", "batch-first"]
+    assert ids == [*expected, "proj-size", "bidirectional", "batch-first", "unbatched", "lengths"]
     assert all(c["labels"] == 1 and c["text"] for c in controls), controls
     # Tab walks the form in reading order; typing and Space change the table.
     page.focus("#module")
@@ -363,4 +403,20 @@ def test_screenshot(page, base_url: str, screenshots_dir, lang: str, theme: str)
     page.fill("#proj-size", "6")  # and one with the message
     path = screenshots_dir / f"{lang}-shapes-message-{theme}.png"
     page.screenshot(path=str(path))
+    assert not page.recorder.errors, page.recorder.errors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_packed_batch_shorter_than_t(page, base_url: str, lang: str) -> None:
+    """pad_packed_sequence pads to the longest sequence: output has that many steps."""
+    config = Config("GRU", 3, 4, 2, seq_len=6, batch=3, lengths=(4, 2, 3), batch_first=True)
+    query = "?module=GRU&input_size=3&hidden_size=4&seq_len=6&lengths=4,2,3&batch_first=1"
+    open_page(page, base_url, lang, query)
+    result = page.evaluate(READ_RESULT)
+    module, x = config.build()
+    shown = dict(result["rows"])
+    output = lf.trace(module, x).output_padded
+    assert shown["output"] == str(tuple(output.shape)) == "(3, 4, 4)"
+    assert shown["input"] == "(3, 6, 3)"  # the input before packing, as the snippet builds it
+    check_snippet(result["code"], config, result["rows"], count_of(result["count"]))
     assert not page.recorder.errors, page.recorder.errors

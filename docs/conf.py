@@ -36,6 +36,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "untranslated",
     "theme_strings",
+    "slice_warnings",  # lf.locate's warning sentences for the calculator's slice box
 ]
 
 # gallery/ holds the examples' sources: sphinx-gallery reads them, Sphinx reads its output.

@@ -27,7 +27,13 @@
     batch: "batch",
     "proj-size": "proj_size",
   };
-  const CHECKBOXES = { bidirectional: "bidirectional", "batch-first": "batch_first" };
+  const CHECKBOXES = {
+    bidirectional: "bidirectional",
+    "batch-first": "batch_first",
+    unbatched: "unbatched",
+  };
+  // A packed batch: one length per sample, e.g. "5, 3, 2"; empty for none.
+  const LENGTHS = /^\s*\d+(\s*,\s*\d+)*\s*,?\s*$/;
   const TRUE = /^(1|true|yes|on)$/i;
   // What an input of type number accepts: HTML's "valid floating-point number".
   const NUMBER_TEXT = /^-?(\d+|\d*\.\d+)([eE][-+]?\d+)?$/;
@@ -35,7 +41,10 @@
   const field = (id) => document.getElementById(id);
   // What each field is described by before any error points it at the message too.
   const describedBy = new Map(
-    Object.keys(NUMBERS).map((id) => [id, field(id).getAttribute("aria-describedby")]),
+    [...Object.keys(NUMBERS), "lengths"].map((id) => [
+      id,
+      field(id).getAttribute("aria-describedby"),
+    ]),
   );
 
   let numberFormat;
@@ -100,6 +109,12 @@
     for (const [id, key] of Object.entries(CHECKBOXES)) {
       config[key] = field(id).checked;
     }
+    const lengths = readLengths(config, invalid);
+    if ("error" in lengths) {
+      errors.push(lengths.error);
+    } else {
+      config.lengths = lengths.value;
+    }
     if (config.proj_size > 0 && config.module !== "LSTM") {
       errors.push(say("ProjModule", { module: config.module }));
       invalid.add("proj-size");
@@ -111,26 +126,64 @@
     return { config, errors, invalid };
   }
 
+  /** The lengths of a packed batch (null for none), or the sentence that says what is wrong. */
+  function readLengths(config, invalid) {
+    const text = field("lengths").value.trim();
+    if (text === "") {
+      return { value: null };
+    }
+    invalid.add("lengths");
+    const name = labelOf(field("lengths"));
+    if (!LENGTHS.test(text)) {
+      return { error: say("LengthsFormat", { field: name }) };
+    }
+    if (config.unbatched) {
+      return { error: say("LengthsUnbatched", { field: name }) };
+    }
+    const lengths = text
+      .split(",")
+      .filter((part) => part.trim() !== "")
+      .map(Number);
+    if (config.batch !== undefined && lengths.length !== config.batch) {
+      return {
+        error: say("LengthsCount", { field: name, count: lengths.length, batch: config.batch }),
+      };
+    }
+    if (config.seq_len !== undefined && lengths.some((n) => n < 1 || n > config.seq_len)) {
+      return { error: say("LengthsRange", { field: name, steps: config.seq_len }) };
+    }
+    invalid.delete("lengths");
+    return { value: lengths };
+  }
+
   /** input, states and output, as in lstm_figures.Trace.shapes(). */
   function tensorShapes(c) {
     const directions = c.bidirectional ? 2 : 1;
     const outputSize = c.proj_size || c.hidden_size;
     const states = c.num_layers * directions;
-    // batch_first swaps the first two axes of input and output, never of the states.
-    const sequence = (features) =>
-      c.batch_first ? [c.batch, c.seq_len, features] : [c.seq_len, c.batch, features];
+    // batch_first swaps the first two axes of input and output, never of the states; an
+    // unbatched input has no batch axis at all.
+    const sequence = (steps, features) => {
+      if (c.unbatched) {
+        return [steps, features];
+      }
+      return c.batch_first ? [c.batch, steps, features] : [steps, c.batch, features];
+    };
+    const state = (size) => (c.unbatched ? [states, size] : [states, c.batch, size]);
+    // A packed batch comes back padded to its longest sequence (pad_packed_sequence).
+    const outputSteps = c.lengths ? Math.max(...c.lengths) : c.seq_len;
     const hasCell = c.module === "LSTM";
     const tensors = [
-      ["input", sequence(c.input_size)],
-      ["h_0", [states, c.batch, outputSize]],
+      ["input", sequence(c.seq_len, c.input_size)],
+      ["h_0", state(outputSize)],
     ];
     if (hasCell) {
-      tensors.push(["c_0", [states, c.batch, c.hidden_size]]);
+      tensors.push(["c_0", state(c.hidden_size)]);
     }
-    tensors.push(["output", sequence(directions * outputSize)]);
-    tensors.push(["h_n", [states, c.batch, outputSize]]);
+    tensors.push(["output", sequence(outputSteps, directions * outputSize)]);
+    tensors.push(["h_n", state(outputSize)]);
     if (hasCell) {
-      tensors.push(["c_n", [states, c.batch, c.hidden_size]]);
+      tensors.push(["c_n", state(c.hidden_size)]);
     }
     return tensors;
   }
@@ -182,19 +235,35 @@
     if (c.proj_size > 0) {
       options.push("proj_size=" + c.proj_size);
     }
-    const [shape, layout] = c.batch_first
-      ? [[c.batch, c.seq_len, c.input_size], "(N, T, F)"]
-      : [[c.seq_len, c.batch, c.input_size], "(T, N, F)"];
-    const returned = c.module === "LSTM" ? "output, (h_n, c_n)" : "output, h_n";
-    return [
-      "import torch",
+    const [shape, layout] = c.unbatched
+      ? [[c.seq_len, c.input_size], "(T, F)"]
+      : c.batch_first
+        ? [[c.batch, c.seq_len, c.input_size], "(N, T, F)"]
+        : [[c.seq_len, c.batch, c.input_size], "(T, N, F)"];
+    const states = c.module === "LSTM" ? "(h_n, c_n)" : "h_n";
+    const lines = ["import torch"];
+    if (c.lengths) {
+      lines.push("from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence");
+    }
+    lines.push(
       "",
       name + " = torch.nn." + c.module + "(",
       ...options.map((option) => "    " + option + ","),
       ")",
       "x = torch.randn(" + shape.join(", ") + ")  # " + layout,
-      returned + " = " + name + "(x)",
-    ].join("\n");
+    );
+    if (c.lengths) {
+      const layoutArgument = c.batch_first ? ", batch_first=True" : "";
+      lines.push(
+        "lengths = [" + c.lengths.join(", ") + "]",
+        "packed = pack_padded_sequence(x, lengths" + layoutArgument + ", enforce_sorted=False)",
+        "packed_output, " + states + " = " + name + "(packed)",
+        "output, _ = pad_packed_sequence(packed_output" + layoutArgument + ")",
+      );
+    } else {
+      lines.push("output, " + states + " = " + name + "(x)");
+    }
+    return lines.join("\n");
   }
 
   function rowsOf(entries) {
@@ -253,7 +322,8 @@
 
   /** The query string holds the form, so that a link shares a configuration. */
   function writeQuery() {
-    const params = new URLSearchParams();
+    // Other parameters (the slice box's expr) stay as they are.
+    const params = new URLSearchParams(location.search);
     params.set("module", moduleSelect.value);
     for (const [id, key] of Object.entries(NUMBERS)) {
       params.set(key, field(id).value);
@@ -261,7 +331,15 @@
     for (const [id, key] of Object.entries(CHECKBOXES)) {
       if (field(id).checked) {
         params.set(key, "1");
+      } else {
+        params.delete(key);
       }
+    }
+    const lengths = field("lengths").value.trim();
+    if (lengths) {
+      params.set("lengths", lengths);
+    } else {
+      params.delete("lengths");
     }
     try {
       history.replaceState(history.state, "", "?" + params.toString() + location.hash);
@@ -289,6 +367,9 @@
         field(id).checked = TRUE.test(params.get(key));
       }
     }
+    if (params.has("lengths")) {
+      field("lengths").value = params.get("lengths").slice(0, 1000);
+    }
   }
 
   function update() {
@@ -298,6 +379,9 @@
     if (errors.length === 0) {
       showShapes(config);
     }
+    // The slice box (slice_box.js) follows the configuration.
+    form.shapeConfig = errors.length === 0 ? config : null;
+    form.dispatchEvent(new CustomEvent("shape-config", { detail: form.shapeConfig }));
   }
 
   form.addEventListener("input", () => {
