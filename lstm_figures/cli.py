@@ -1,7 +1,9 @@
 """The ``lstm-figures`` command: list the figures, draw one for your model, print its shapes.
 
 Every argument is checked before PyTorch or matplotlib is imported, so a mistake is
-reported at once, as one line on stderr, with exit status 2 (as argparse does).
+reported at once, as one line on stderr, with exit status 2 (as argparse does). A model
+whose forward pass is not the recurrence it claims (``TraceMismatchError``) is one line too,
+with exit status 3.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 PROG = "lstm-figures"
 USAGE_ERROR = 2
+TRACE_MISMATCH = 3
 
 #: Module kinds, as in :data:`lstm_figures.models.KINDS` (which imports torch), with the
 #: number of gate blocks in their weights, for the memory estimate.
@@ -44,6 +47,9 @@ examples:
   {PROG} draw state_locations --input-size 3 --hidden-size 4 --bidirectional \\
       --lang zh_CN --theme dark -o state_locations.svg
   {PROG} shapes --input-size 3 --hidden-size 4 --proj-size 2
+
+exit status: 0 done; {USAGE_ERROR} bad arguments or input; {TRACE_MISMATCH} the model's forward pass is not
+the recurrence it claims (lstm_figures.TraceMismatchError).
 """
 
 
@@ -296,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success.
+        0 on success; 3 when the model's forward pass is not the recurrence it claims.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -311,4 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except (ValueError, TypeError) as error:
         command_parser.error(str(error))
+    except RuntimeError as error:
+        from lstm_figures.tracing import TraceMismatchError  # torch is imported by now
+
+        if not isinstance(error, TraceMismatchError):
+            raise
+        print(f"{command_parser.prog}: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return TRACE_MISMATCH
     return 0
