@@ -121,7 +121,10 @@ def recompute_layer(
             activated, c, h_mine, tolerance, c_tolerance = _lstm(
                 from_x + from_h, c_prev_0, weights["weight_hr"], pre_tolerance, eps
             )
-            _check_final_c(c, c_tolerance, c_last[direction].to(work), lengths, direction)
+            c_torch = c_last[direction].to(work)
+            _check_final_c(c, c_tolerance, c_torch, lengths, direction)
+            # The last c of each sequence is PyTorch's own, now that it is checked.
+            c[_last_steps(lengths, steps, device), torch.arange(batch, device=device)] = c_torch
         elif kind == "GRU":
             activated, h_mine, tolerance = _gru(from_x, from_h, h_prev, pre_tolerance, eps)
             c = None
@@ -217,20 +220,26 @@ def _check_h(mine, theirs, tolerance, valid, direction, reversal) -> None:
 def _check_final_c(c, tolerance, c_torch, lengths, direction) -> None:
     """The last c of every sequence (processing order: step length - 1) is PyTorch's."""
     steps, batch = c.shape[:2]
-    last = [steps - 1] * batch if lengths is None else [length - 1 for length in lengths]
-    index = torch.tensor(last, device=c.device)
+    last = _last_steps(lengths, steps, c.device)
     batch_index = torch.arange(batch, device=c.device)
-    mine, limit = c[index, batch_index], tolerance[index, batch_index]
+    mine, limit = c[last, batch_index], tolerance[last, batch_index]
     wrong = (mine - c_torch).abs() > _SAFETY * limit
     if wrong.any():
         n = int(wrong.any(dim=-1).nonzero()[0, 0])
         difference = (mine - c_torch)[n].abs().max().item()
         raise StepMismatch(
             direction,
-            0 if direction else last[n],
+            0 if direction else int(last[n]),
             n,
             f"PyTorch's last c differs by {difference:.3g} from the equations",
         )
+
+
+def _last_steps(lengths, steps: int, device) -> torch.Tensor:
+    """Each sequence's last step in processing order (both directions): its length - 1."""
+    if lengths is None:
+        return torch.full((1,), steps - 1, device=device)
+    return torch.tensor(lengths, device=device) - 1
 
 
 def _reversal(lengths, steps, batch, device) -> torch.Tensor | None:
