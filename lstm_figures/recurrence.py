@@ -121,10 +121,6 @@ def recompute_layer(
             activated, c, h_mine, tolerance, c_tolerance = _lstm(
                 from_x + from_h, c_prev_0, weights["weight_hr"], pre_tolerance, eps
             )
-            c_torch = c_last[direction].to(work)
-            _check_final_c(c, c_tolerance, c_torch, lengths, direction)
-            # The last c of each sequence is PyTorch's own, now that it is checked.
-            c[_last_steps(lengths, steps, device), torch.arange(batch, device=device)] = c_torch
         elif kind == "GRU":
             activated, h_mine, tolerance = _gru(from_x, from_h, h_prev, pre_tolerance, eps)
             c = None
@@ -134,6 +130,11 @@ def recompute_layer(
             tolerance = pre_tolerance + eps * (1 + h_mine.abs())
             activated, c = from_x.new_zeros(steps, batch, 0), None
         _check_h(h_mine, h, tolerance, valid, direction, reversal)
+        if c is not None:
+            c_torch = c_last[direction].to(work)
+            _check_final_c(c, c_tolerance, c_torch, lengths, direction)
+            # The last c of each sequence is PyTorch's own, now that it is checked.
+            c[_last_steps(lengths, steps, batch, device), torch.arange(batch, device=device)] = c_torch
 
         if direction:
             activated = _reverse(activated, reversal)
@@ -220,7 +221,7 @@ def _check_h(mine, theirs, tolerance, valid, direction, reversal) -> None:
 def _check_final_c(c, tolerance, c_torch, lengths, direction) -> None:
     """The last c of every sequence (processing order: step length - 1) is PyTorch's."""
     steps, batch = c.shape[:2]
-    last = _last_steps(lengths, steps, c.device)
+    last = _last_steps(lengths, steps, batch, c.device)
     batch_index = torch.arange(batch, device=c.device)
     mine, limit = c[last, batch_index], tolerance[last, batch_index]
     wrong = (mine - c_torch).abs() > _SAFETY * limit
@@ -235,10 +236,10 @@ def _check_final_c(c, tolerance, c_torch, lengths, direction) -> None:
         )
 
 
-def _last_steps(lengths, steps: int, device) -> torch.Tensor:
+def _last_steps(lengths, steps: int, batch: int, device) -> torch.Tensor:
     """Each sequence's last step in processing order (both directions): its length - 1."""
     if lengths is None:
-        return torch.full((1,), steps - 1, device=device)
+        return torch.full((batch,), steps - 1, device=device)
     return torch.tensor(lengths, device=device) - 1
 
 
