@@ -134,7 +134,9 @@ def recompute_layer(
             c_torch = c_last[direction].to(work)
             _check_final_c(c, c_tolerance, c_torch, lengths, direction)
             # The last c of each sequence is PyTorch's own, now that it is checked.
-            c[_last_steps(lengths, steps, batch, device), torch.arange(batch, device=device)] = c_torch
+            c[_last_steps(lengths, steps, batch, device), torch.arange(batch, device=device)] = (
+                c_torch
+            )
 
         if direction:
             activated = _reverse(activated, reversal)

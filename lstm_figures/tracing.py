@@ -23,6 +23,7 @@ __all__ = ["GATE_NAMES", "Trace", "TraceMismatchError", "trace"]
 
 KINDS = {"LSTM": nn.LSTM, "GRU": nn.GRU, "RNN": nn.RNN}
 
+
 class TraceMismatchError(RuntimeError):
     """PyTorch's numbers do not follow the equations of the module they came from.
 
@@ -404,7 +405,13 @@ def _check_module_against_layers(tr: Trace, runs: list[_LayerRun]) -> None:
         for row in range(mine.shape[0]):
             layer, direction = divmod(row, tr.num_directions)
             _require_close(
-                tr.kind, theirs[row][None], mine[row][None], eps, name, layer, direction,
+                tr.kind,
+                theirs[row][None],
+                mine[row][None],
+                eps,
+                name,
+                layer,
+                direction,
                 final_step(direction),
             )
 

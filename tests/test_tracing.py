@@ -652,7 +652,11 @@ def as_dtype(case: Case, dtype: torch.dtype, device="cpu"):
     module.to(device=device, dtype=dtype)
     x = x.to(device=device, dtype=dtype)
     if hx is not None:
-        hx = tuple(s.to(device, dtype) for s in hx) if isinstance(hx, tuple) else hx.to(device, dtype)
+        hx = (
+            tuple(s.to(device, dtype) for s in hx)
+            if isinstance(hx, tuple)
+            else hx.to(device, dtype)
+        )
     return module, x, hx
 
 
@@ -664,7 +668,9 @@ def assert_follows_torch(module, x, hx, tr) -> None:
     follow PyTorch's equations from the trace's own previous states, within rounding.
     """
     output, h_n, c_n = run_torch(module, x, hx)
-    assert same(tr.output, output) and same(tr.h_n, h_n) and same(tr.c_n, c_n)
+    assert same(tr.output, output)
+    assert same(tr.h_n, h_n)
+    assert same(tr.c_n, c_n)
     dtype, device = module.weight_ih_l0.dtype, module.weight_ih_l0.device
     eps = rounding_of(module.weight_ih_l0)
     wide = first_layers(module, tr.num_layers).double()  # a float64 CPU copy
@@ -677,7 +683,8 @@ def assert_follows_torch(module, x, hx, tr) -> None:
     for layer, direction in cells(tr):
         row = layer * tr.num_directions + direction
         hidden = over_time(tr, tr.hidden, layer, direction)
-        assert hidden.dtype == dtype and hidden.device == device
+        assert hidden.dtype == dtype
+        assert hidden.device == device
         for b, index in sequences(tr):
             last = tr.final_step(direction, b)
             assert near(tr.hidden(layer, direction, last)[index], h_n[row][index], eps)
@@ -710,18 +717,19 @@ SWEEP_DTYPES = [
 ]
 
 
-@pytest.mark.parametrize(("dtype", "case"), SWEEP_DTYPES, ids=lambda v: str(v).replace("torch.", ""))
+@pytest.mark.parametrize(
+    ("dtype", "case"), SWEEP_DTYPES, ids=lambda v: str(v).replace("torch.", "")
+)
 def test_every_dtype_follows_torch(dtype, case):
     module, x, hx = as_dtype(case, dtype)
     tr = lf.trace(module, x, hx)
     assert_follows_torch(module, x, hx, tr)
     assert module.weight_ih_l0.dtype == dtype, "the module keeps its dtype"
-    assert tr.hidden(0, 0, 0).dtype == dtype and tr.gates(0, 0, 0).keys() == set(
-        {"LSTM": "ifgo", "GRU": "rzn", "RNN": ""}[case.kind]
-    )
+    assert tr.hidden(0, 0, 0).dtype == dtype
+    assert tr.gates(0, 0, 0).keys() == set({"LSTM": "ifgo", "GRU": "rzn", "RNN": ""}[case.kind])
 
 
-def train(module: nn.Module, steps: int = 20) -> nn.Module:
+def train(module: nn.Module, steps: int = 10) -> nn.Module:
     """A few Adam steps on a small task (the running sum of the input's first feature)."""
     optimiser = torch.optim.Adam(module.parameters(), lr=0.05)
     head = nn.Linear(module.hidden_size * (2 if module.bidirectional else 1), 1)
@@ -750,8 +758,13 @@ def test_a_trained_model_follows_torch(kind):
 
 @pytest.mark.parametrize(
     ("kind", "dtype"),
-    [("LSTM", torch.float32), ("LSTM", torch.bfloat16), ("LSTM", torch.float16)]
-    + [("GRU", torch.float32), ("RNN", torch.float64)],
+    [
+        ("LSTM", torch.float32),
+        ("LSTM", torch.bfloat16),
+        ("LSTM", torch.float16),
+        ("GRU", torch.float32),
+        ("RNN", torch.float64),
+    ],
 )
 def test_saturated_weights_over_a_thousand_steps(kind, dtype):
     """Weights ×10: gates saturate, the dynamics are chaotic, and rounding differences
@@ -765,7 +778,9 @@ def test_saturated_weights_over_a_thousand_steps(kind, dtype):
     x = torch.randn(1000, 2, 4, dtype=dtype)
     tr = lf.trace(module, x)
     output, h_n, c_n = run_torch(module, x)
-    assert same(tr.output, output) and same(tr.h_n, h_n) and same(tr.c_n, c_n)
+    assert same(tr.output, output)
+    assert same(tr.h_n, h_n)
+    assert same(tr.c_n, c_n)
     eps = rounding_of(module.weight_ih_l0)
     for layer, direction in cells(tr):
         row = layer * tr.num_directions + direction
@@ -800,7 +815,9 @@ def test_a_module_whose_output_lies_is_named(dtype, factor):
     """A lie of 1 % is one rounding in bfloat16, which no check can tell apart: 10 % is not."""
     module = Misreporting(3, 5, num_layers=2, bidirectional=True).to(dtype)
     module.factor = factor
-    with pytest.raises(lf.TraceMismatchError, match=r"^layer 1, direction 0, step t = \d+ .*output"):
+    with pytest.raises(
+        lf.TraceMismatchError, match=r"^layer 1, direction 0, step t = \d+ .*output"
+    ):
         lf.trace(module, torch.randn(6, 2, 3, dtype=dtype))
 
 
@@ -815,7 +832,7 @@ def test_a_module_whose_final_state_lies_is_named():
 def test_a_step_that_breaks_the_equations_is_named(monkeypatch, kind, direction, t):
     """A kernel whose h at one step is off (here: layer 0's, changed after the run) is
     caught at that step, by the local check, whatever the steps after it do."""
-    import lstm_figures.tracing as tracing
+    from lstm_figures import tracing
 
     run_layers = tracing._run_layers
 
@@ -827,7 +844,8 @@ def test_a_step_that_breaks_the_equations_is_named(monkeypatch, kind, direction,
     monkeypatch.setattr(tracing, "_run_layers", off_by_a_little)
     module = KINDS[kind](3, 5, num_layers=2, bidirectional=True)
     with pytest.raises(
-        lf.TraceMismatchError, match=rf"^layer 0, direction {direction}, step t = {t} \(sequence 1\)"
+        lf.TraceMismatchError,
+        match=rf"^layer 0, direction {direction}, step t = {t} \(sequence 1\)",
     ):
         lf.trace(module, torch.randn(8, 3, 3))
 
@@ -853,7 +871,8 @@ def test_cuda_follows_torch(kind, dtype):
     case = Case(kind, num_layers=2, bidirectional=True, proj_size=2 if kind == "LSTM" else 0)
     module, x, hx = as_dtype(case, dtype, device="cuda")
     tr = lf.trace(module, x, hx)
-    assert module.weight_ih_l0.is_cuda and tr.h_n.is_cuda
+    assert module.weight_ih_l0.is_cuda
+    assert tr.h_n.is_cuda
     assert_follows_torch(module, x, hx, tr)
 
 
@@ -880,12 +899,15 @@ def test_command_line_wide_input_draws(tmp_path):
     from lstm_figures.cli import main
 
     out = tmp_path / "x.png"
-    assert main(["draw", "stacked", "--input-size", "100000", "--hidden-size", "10", "-o", str(out)]) == 0
+    assert (
+        main(["draw", "stacked", "--input-size", "100000", "--hidden-size", "10", "-o", str(out)])
+        == 0
+    )
     assert out.stat().st_size > 0
 
 
 def test_command_line_reports_a_mismatch_in_one_line(monkeypatch, tmp_path, capsys):
-    import lstm_figures.tracing as tracing
+    from lstm_figures import tracing
     from lstm_figures.cli import TRACE_MISMATCH, main
 
     def lying(*args):
@@ -895,4 +917,7 @@ def test_command_line_reports_a_mismatch_in_one_line(monkeypatch, tmp_path, caps
     status = main(["shapes", "--input-size", "3", "--hidden-size", "4"])
     captured = capsys.readouterr()
     assert status == TRACE_MISMATCH == 3
-    assert captured.err == "lstm-figures shapes: error: layer 0, direction 0, step t = 2 (sequence 0): made up\n"
+    assert (
+        captured.err
+        == "lstm-figures shapes: error: layer 0, direction 0, step t = 2 (sequence 0): made up\n"
+    )

@@ -267,7 +267,7 @@ def test_rejects_nan_in_packed_input():
     x = good_input(module)
     x[0, 2, 0] = float("nan")
     packed = pack_padded_sequence(x, [STEPS, 2, STEPS, 1][:BATCH], enforce_sorted=False)
-    with pytest.raises(ValueError, match="^x contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
         lf.trace(module, packed)
 
 
