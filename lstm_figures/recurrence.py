@@ -93,8 +93,10 @@ def recompute_layer(
     work = torch.float64 if inputs.dtype == torch.float64 else torch.float32
     steps, batch = inputs.shape[:2]
     device = inputs.device
-    reversal = _reversal(lengths, steps, batch, device)
     valid = None if lengths is None else _valid(lengths, steps, device)
+    # Where the backward direction starts each sequence: its last valid step.
+    first_backward = None if lengths is None else _last_valid(lengths, steps, device)
+    x = inputs.to(work)
     gates, cells = [], [] if kind == "LSTM" else None
     for direction, h_torch in enumerate(hidden):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
@@ -103,44 +105,43 @@ def recompute_layer(
             for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
             for w in [getattr(module, name + suffix, None)]
         }
-        # Work in processing order: the backward direction walks each sequence from its
-        # last valid step, so step s of both directions carries its state to step s + 1.
-        x, h = inputs.to(work), h_torch.to(work)
-        if direction:
-            x, h = _reverse(x, reversal), _reverse(h, reversal)
-        h_prev = torch.cat((h_init[direction].to(work)[None], h[:-1]))
-        from_x = _linear(x, weights["weight_ih"], weights["bias_ih"])
-        from_h = _linear(h_prev, weights["weight_hh"], weights["bias_hh"])
+        restart = first_backward if direction else None
+        h_prev = _previous(h_torch.to(work), h_init[direction].to(work), direction, restart)
         # The rounding of a pre-activation, (T, N, 1): a sum of products w_j * v_j, each
         # sum bounded by |v| * |w_row| (Cauchy-Schwarz), times eps.
         sums = _sum_bound(x, weights["weight_ih"], weights["bias_ih"])
-        sums = sums + _sum_bound(h_prev, weights["weight_hh"], weights["bias_hh"])
+        sums += _sum_bound(h_prev, weights["weight_hh"], weights["bias_hh"])
         pre_tolerance = eps * sums
         if kind == "LSTM":
-            c_prev_0 = c_init[direction].to(work)
+            pre = _linear(x, weights["weight_ih"], weights["bias_ih"])
+            _add_linear(pre, h_prev, weights["weight_hh"], weights["bias_hh"])
             activated, c, h_mine, tolerance, c_tolerance = _lstm(
-                from_x + from_h, c_prev_0, weights["weight_hr"], pre_tolerance, eps
+                pre,
+                c_init[direction].to(work),
+                weights["weight_hr"],
+                pre_tolerance,
+                eps,
+                direction,
+                restart,
             )
         elif kind == "GRU":
+            from_x = _linear(x, weights["weight_ih"], weights["bias_ih"])
+            from_h = _linear(h_prev, weights["weight_hh"], weights["bias_hh"])
             activated, h_mine, tolerance = _gru(from_x, from_h, h_prev, pre_tolerance, eps)
             c = None
         else:
-            activation = torch.tanh if module.nonlinearity == "tanh" else torch.relu
-            h_mine = activation(from_x + from_h)
-            tolerance = pre_tolerance + eps * (1 + h_mine.abs())
-            activated, c = from_x.new_zeros(steps, batch, 0), None
-        _check_h(h_mine, h, tolerance, valid, direction, reversal)
+            pre = _linear(x, weights["weight_ih"], weights["bias_ih"])
+            _add_linear(pre, h_prev, weights["weight_hh"], weights["bias_hh"])
+            h_mine = torch.tanh(pre) if module.nonlinearity == "tanh" else torch.relu(pre)
+            tolerance = pre_tolerance + eps * (1 + _largest(h_mine))
+            activated, c = pre.new_zeros(steps, batch, 0), None
+        _check_h(h_mine, h_torch.to(work), tolerance, valid, direction)
         if c is not None:
+            last = _last_steps(lengths, steps, batch, direction, device)
             c_torch = c_last[direction].to(work)
-            _check_final_c(c, c_tolerance, c_torch, lengths, direction)
+            _check_final_c(c, c_tolerance, c_torch, last, direction)
             # The last c of each sequence is PyTorch's own, now that it is checked.
-            c[_last_steps(lengths, steps, batch, device), torch.arange(batch, device=device)] = (
-                c_torch
-            )
-
-        if direction:
-            activated = _reverse(activated, reversal)
-            c = _reverse(c, reversal) if c is not None else None
+            c[last, torch.arange(batch, device=device)] = c_torch
         if valid is not None:  # zeros at padded steps, as pad_packed_sequence gives
             activated = activated * valid
             c = c * valid if c is not None else None
@@ -153,11 +154,37 @@ def recompute_layer(
     return LayerSteps(gates=gates, cell=cells)
 
 
+def _previous(states, initial, direction, restart):
+    """(T, N, S): the state each step starts from.
+
+    Step t - 1's (forward) or t + 1's (backward); the initial state at a sequence's first
+    step: t = 0 forward, its last valid step backward (``restart``, (T, N, 1), when packed).
+    """
+    if direction == 0:
+        return torch.cat((initial[None], states[:-1]))
+    previous = torch.cat((states[1:], initial[None]))
+    return previous if restart is None else torch.where(restart, initial, previous)
+
+
 def _linear(v: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
     steps, batch = v.shape[:2]
     flat = v.reshape(steps * batch, -1)
     result = flat @ weight.T if bias is None else torch.addmm(bias, flat, weight.T)
     return result.reshape(steps, batch, -1)
+
+
+def _add_linear(out: torch.Tensor, v: torch.Tensor, weight, bias) -> None:
+    """``out += v @ weight.T + bias``, in place (one pass over ``out`` instead of three)."""
+    flat = out.view(-1, out.shape[-1])
+    flat.addmm_(v.reshape(-1, v.shape[-1]), weight.T)
+    if bias is not None:
+        flat += bias
+
+
+def _largest(v: torch.Tensor) -> torch.Tensor:
+    """(T, N, 1): the largest magnitude over the last axis. Tolerances are kept per
+    (step, sequence): one number for all units costs one pass instead of several."""
+    return v.abs().amax(dim=-1, keepdim=True)
 
 
 def _sum_bound(v: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
@@ -166,8 +193,8 @@ def _sum_bound(v: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None)
     return bound if bias is None else bound + bias.abs().max()
 
 
-def _lstm(pre, c_init, weight_hr, pre_tolerance, eps):
-    """Gates, c, the h they give, and the tolerance of that h and of c."""
+def _lstm(pre, c_init, weight_hr, pre_tolerance, eps, direction, restart):
+    """Gates, c, the h they give, and the tolerance (T, N, 1) of that h and of c."""
     size = c_init.shape[-1]
     activated = torch.sigmoid(pre)  # i, f, o; the g block is overwritten by tanh
     torch.tanh(pre[..., 2 * size : 3 * size], out=activated[..., 2 * size : 3 * size])
@@ -176,55 +203,61 @@ def _lstm(pre, c_init, weight_hr, pre_tolerance, eps):
     # in between): the only sequential part, and element-wise.
     c = torch.empty_like(i)
     previous = c_init
-    for s in range(c.shape[0]):
-        previous = torch.addcmul(f[s] * previous, i[s], g[s], out=c[s])
-    c_prev = torch.cat((c_init[None], c[:-1]))
+    steps = range(c.shape[0]) if direction == 0 else reversed(range(c.shape[0]))
+    for t in steps:
+        if restart is not None:  # a shorter sequence starts here, from c_0
+            previous = torch.where(restart[t], c_init, previous)
+        previous = torch.addcmul(f[t] * previous, i[t], g[t], out=c[t])
+    largest_c = _largest(c)
+    largest_c_prev = _previous(largest_c, _largest(c_init), direction, restart)
     gate_tolerance = pre_tolerance + eps
     # Rounding of c's own update and what c carries from earlier steps.
-    c_tolerance = gate_tolerance * (c_prev.abs() + 2) + 8 * eps * (c_prev.abs() + c.abs())
-    gated = o * torch.tanh(c)
+    c_tolerance = gate_tolerance * (largest_c_prev + 2) + 8 * eps * (largest_c_prev + largest_c)
+    gated = torch.tanh(c).mul_(o)
     tolerance = gate_tolerance + c_tolerance + eps
     if weight_hr is None:
         return activated, c, gated, tolerance, c_tolerance
-    projected = _linear(gated, weight_hr, None)
-    tolerance = _linear(tolerance + eps * gated.abs(), weight_hr.abs(), None)
-    return activated, c, projected, tolerance, c_tolerance
+    # A projection sums H products: bounded by the largest row sum of |weight_hr|.
+    row_sum = weight_hr.abs().sum(dim=1).max()
+    tolerance = (tolerance + eps * _largest(gated)) * row_sum
+    return activated, c, _linear(gated, weight_hr, None), tolerance, c_tolerance
 
 
 def _gru(from_x, from_h, h_prev, pre_tolerance, eps):
-    """r, z, n, the h they give, and the tolerance of that h."""
+    """r, z, n, the h they give, and the tolerance (T, N, 1) of that h."""
     size = h_prev.shape[-1]
-    x_r, x_z, x_n = from_x.split(size, dim=-1)
-    h_r, h_z, h_n = from_h.split(size, dim=-1)
-    activated = torch.sigmoid(torch.cat((x_r + h_r, x_z + h_z, x_n), dim=-1))
+    x_n, h_n = from_x[..., 2 * size :], from_h[..., 2 * size :]
+    activated = torch.empty_like(from_x)
+    torch.sigmoid(from_x[..., : 2 * size] + from_h[..., : 2 * size], out=activated[..., : 2 * size])
     r, z, n = activated.split(size, dim=-1)
-    torch.tanh(x_n + r * h_n, out=n)
+    torch.tanh(torch.addcmul(x_n, r, h_n), out=n)
     h = torch.lerp(n, h_prev, z)  # (1 - z) * n + z * h_prev
-    tolerance = pre_tolerance * (4 + h_n.abs()) + 4 * eps * (1 + h_n.abs() + h_prev.abs())
+    largest = _largest(h_n) + _largest(h_prev)
+    tolerance = pre_tolerance * (4 + largest) + 4 * eps * (1 + largest)
     return activated, h, tolerance
 
 
-def _check_h(mine, theirs, tolerance, valid, direction, reversal) -> None:
-    wrong = (mine - theirs).abs() > _SAFETY * tolerance
+def _check_h(mine, theirs, tolerance, valid, direction) -> None:
+    difference = _largest(mine.sub_(theirs))  # mine is not needed after this
+    wrong = difference > _SAFETY * tolerance
     if valid is not None:
         wrong &= valid
     if wrong.any():
-        s, n = (int(i) for i in wrong.any(dim=-1).nonzero()[0])
-        difference = (mine - theirs)[s, n].abs().max().item()
+        where = wrong[..., 0].nonzero()  # (t, n) rows, by t
+        # The first step the direction reaches: the smallest t forward, the largest backward.
+        t, n = (int(i) for i in where[where[:, 0].argmax() if direction else 0])
         raise StepMismatch(
             direction,
-            _input_step(s, n, direction, reversal, theirs.shape[0]),
+            t,
             n,
-            f"PyTorch's h differs by {difference:.3g} from the equations applied to its "
-            "state at the step before",
+            f"PyTorch's h differs by {difference[t, n, 0].item():.3g} from the equations "
+            "applied to its state at the step before",
         )
 
 
-def _check_final_c(c, tolerance, c_torch, lengths, direction) -> None:
-    """The last c of every sequence (processing order: step length - 1) is PyTorch's."""
-    steps, batch = c.shape[:2]
-    last = _last_steps(lengths, steps, batch, c.device)
-    batch_index = torch.arange(batch, device=c.device)
+def _check_final_c(c, tolerance, c_torch, last, direction) -> None:
+    """The last c of every sequence is PyTorch's ``c_n``."""
+    batch_index = torch.arange(c.shape[1], device=c.device)
     mine, limit = c[last, batch_index], tolerance[last, batch_index]
     wrong = (mine - c_torch).abs() > _SAFETY * limit
     if wrong.any():
@@ -232,41 +265,28 @@ def _check_final_c(c, tolerance, c_torch, lengths, direction) -> None:
         difference = (mine - c_torch)[n].abs().max().item()
         raise StepMismatch(
             direction,
-            0 if direction else int(last[n]),
+            int(last[n]),
             n,
             f"PyTorch's last c differs by {difference:.3g} from the equations",
         )
 
 
-def _last_steps(lengths, steps: int, batch: int, device) -> torch.Tensor:
-    """Each sequence's last step in processing order (both directions): its length - 1."""
+def _last_steps(lengths, steps: int, batch: int, direction: int, device) -> torch.Tensor:
+    """(N,): each sequence's last step: its last valid one forward, t = 0 backward."""
+    if direction:
+        return torch.zeros(batch, dtype=torch.long, device=device)
     if lengths is None:
         return torch.full((batch,), steps - 1, device=device)
     return torch.tensor(lengths, device=device) - 1
-
-
-def _reversal(lengths, steps, batch, device) -> torch.Tensor | None:
-    """(T, N) index that reverses each sequence's valid steps; None when none is padded."""
-    if lengths is None:
-        return None
-    s = torch.arange(steps, device=device)[:, None]
-    length = torch.tensor(lengths, device=device)[None]
-    return torch.where(s < length, length - 1 - s, s).expand(steps, batch)
-
-
-def _reverse(tensor: torch.Tensor, reversal: torch.Tensor | None) -> torch.Tensor:
-    if reversal is None:
-        return tensor.flip(0)
-    return tensor.gather(0, reversal[..., None].expand(-1, -1, tensor.shape[-1]))
-
-
-def _input_step(s: int, n: int, direction: int, reversal, steps: int) -> int:
-    if not direction:
-        return s
-    return steps - 1 - s if reversal is None else int(reversal[s, n])
 
 
 def _valid(lengths: list[int], steps: int, device) -> torch.Tensor:
     """(T, N, 1): True at real (unpadded) steps."""
     t = torch.arange(steps, device=device)[:, None]
     return (t < torch.tensor(lengths, device=device)[None]).unsqueeze(-1)
+
+
+def _last_valid(lengths: list[int], steps: int, device) -> torch.Tensor:
+    """(T, N, 1): True at each sequence's last valid step."""
+    t = torch.arange(steps, device=device)[:, None]
+    return (t == torch.tensor(lengths, device=device)[None] - 1).unsqueeze(-1)
