@@ -64,6 +64,7 @@ TARGETS = {
     "lstm-figures draw / import floor": (1.5, "x", "ratio of medians"),
     "lstm-figures rejects --hidden-size 0": (0.5, "s", "median"),
     "heaviest gallery page with its images": (400.0, "kB", "HTML + images, both themes"),
+    "lf.trace, T = 1000, N = 8, H = 256, 3 bidirectional layers": (2.0, "s", "median, 1 thread"),
     # Scores (unit "score"): higher is better.
     "Lighthouse performance, worst page": (95.0, "score", "median of runs, index and gallery page"),
     "Lighthouse accessibility, worst page": (
@@ -525,6 +526,12 @@ def bench_trace(report: Report, times: int) -> None:
     torch.set_num_threads(default_threads)
     results["load_end"] = load()
     report.results["trace"] = results
+    one_thread = results["1_threads"]
+    report.target(
+        "lf.trace, T = 1000, N = 8, H = 256, 3 bidirectional layers",
+        one_thread["trace_s"],
+        f"module(x) alone {one_thread['forward_s']:.2f} s; load {results['load_start']}",
+    )
 
 
 # -- the docs build -------------------------------------------------------------------------
