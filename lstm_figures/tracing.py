@@ -16,12 +16,11 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
+from lstm_figures.models import KINDS
 from lstm_figures.recurrence import GATE_NAMES, StepMismatch, recompute_layer, rounding
 from lstm_figures.validation import check_hx, check_input, check_module, check_numbers
 
 __all__ = ["GATE_NAMES", "Trace", "TraceMismatchError", "trace"]
-
-KINDS = {"LSTM": nn.LSTM, "GRU": nn.GRU, "RNN": nn.RNN}
 
 
 class TraceMismatchError(RuntimeError):
