@@ -49,8 +49,10 @@ class Trace:
       PyTorch's kernel (``nn.LSTM``/``nn.GRU``/``nn.RNN`` with that layer's weights).
     - :meth:`gates` and :meth:`cell` are recomputed, because PyTorch returns neither
       (``c`` only at the last step): each step's gates from PyTorch's ``h`` at the step
-      before, ``c_t = f * c_{t-1} + i * g`` from them. Each step was checked against
-      PyTorch's ``h`` at that step, and the last ``c`` against PyTorch's, within rounding.
+      before, ``c_t = f * c_{t-1} + i * g`` from them, in float32 (float64 for a float64
+      module) and then rounded to the module's dtype. Each step was checked against
+      PyTorch's ``h`` at that step, within rounding. At each sequence's last step
+      :meth:`cell` is PyTorch's own ``c`` (checked against the recomputed one).
 
     All tensors are detached and keep the module's dtype and device: convert them (for
     example ``.float().cpu()``) before reading numbers from half precision or a GPU.
