@@ -892,6 +892,31 @@ def test_cuda_packed_and_saturated(dtype):
     assert fig.lstm_figures["trace"] is tr
 
 
+HALF_CONFIGS = (
+    ("LSTM", {"num_layers": 2, "bidirectional": True}),
+    ("LSTM", {"num_layers": 2, "proj_size": 2}),
+    ("GRU", {"num_layers": 2}),
+)
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=str)
+@pytest.mark.parametrize("name", lf.FIGURES)
+def test_every_figure_draws_a_half_precision_model(name, dtype):
+    """The first of a few models the figure accepts (some need two directions, a projection
+    or gates), in half precision: drawn from its own trace, in its own dtype."""
+    for kind, options in HALF_CONFIGS:
+        module = KINDS[kind](3, 4, **options).to(dtype)
+        try:
+            fig = lf.draw(name, module)
+        except ValueError:  # this figure is not for this model
+            continue
+        tr = fig.lstm_figures["trace"]
+        assert tr.input.dtype == dtype
+        assert tr.hidden(0, 0, 0).dtype == dtype
+        return
+    pytest.fail(f"no model drew {name}")
+
+
 # --------------------------------------------------------------------------- 7. command line
 
 
