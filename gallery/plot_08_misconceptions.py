@@ -101,6 +101,28 @@ assert torch.equal(last, h_n[2 * 1 + 0])
 print("output[-1] is the forward h_n:", torch.equal(output[-1, :, :H], h_n[2 * 1 + 0]))
 
 # %%
+# With ``batch_first=True`` the same trap hides behind ``output[:, -1]``. Ask
+# :func:`lstm_figures.locate` which (layer, direction, time step) states a slice reads:
+# PyTorch indexes tensors whose entries record where they come from, so the answer follows
+# PyTorch's own indexing rules.
+
+batch_first = nn.LSTM(
+    input_size=3, hidden_size=4, num_layers=2, bidirectional=True, batch_first=True
+)
+selection = lf.locate(batch_first, "output[:, -1]")
+print("cells (state, layer, direction, t):", selection.cells)
+print("shape:", selection.shape)
+for warning in selection.warnings:
+    print(warning)
+
+# %%
+# The figure marks the two cells it reads: the top layer's forward row at its last step,
+# which is the forward final state, and the backward row at the same step, where the
+# backward direction starts. The backward final state is ``h_n[-1]``, at t = 0.
+
+lf.draw("selection", batch_first, expression="output[:, -1]")
+
+# %%
 # Omitted initial states are zeros
 # --------------------------------
 #
@@ -152,3 +174,4 @@ print("two layers, two passes agree:", torch.equal(double(x)[0], double(x)[0]))
 # bidirectional model of this page.
 
 lf.draw("state_locations", bi, x)
+# sphinx_gallery_thumbnail_number = 2

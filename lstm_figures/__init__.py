@@ -19,12 +19,16 @@ _EXPORTS = {
     "Trace": "lstm_figures.tracing",
     "TraceMismatchError": "lstm_figures.tracing",
     "draw": "lstm_figures.figures",
+    "locate": "lstm_figures.locating",
+    "Selection": "lstm_figures.locating",
     "FIGURES": "lstm_figures.figures",
     "save": "lstm_figures.saving",
     "LANGUAGES": "lstm_figures.labels",
     "THEMES": "lstm_figures.themes",
     "set_default_language": "lstm_figures.labels",
     "MissingGlyphError": "lstm_figures.fonts",
+    # --- explorable figures ---
+    "explore": "lstm_figures.exploring",
 }
 
 __all__ = [
@@ -32,18 +36,23 @@ __all__ = [
     "LANGUAGES",
     "THEMES",
     "MissingGlyphError",
+    "Selection",
     "Trace",
     "TraceMismatchError",
     "draw",
+    "explore",
+    "locate",
     "save",
     "set_default_language",
     "trace",
 ]
 
 if TYPE_CHECKING:
+    from lstm_figures.exploring import explore
     from lstm_figures.figures import FIGURES, draw
     from lstm_figures.fonts import MissingGlyphError
     from lstm_figures.labels import LANGUAGES, set_default_language
+    from lstm_figures.locating import Selection, locate
     from lstm_figures.saving import save
     from lstm_figures.themes import THEMES
     from lstm_figures.tracing import Trace, TraceMismatchError, trace

@@ -9,8 +9,10 @@ with exit status 3.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from lstm_figures import __version__, figures
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 PROG = "lstm-figures"
 USAGE_ERROR = 2
 TRACE_MISMATCH = 3
+BROKEN_PIPE = 141
 
 #: Module kinds, as in :data:`lstm_figures.models.KINDS` (which imports torch), with the
 #: number of gate blocks in their weights, for the memory estimate.
@@ -47,9 +50,11 @@ examples:
   {PROG} draw state_locations --input-size 3 --hidden-size 4 --bidirectional \\
       --lang zh_CN --theme dark -o state_locations.svg
   {PROG} shapes --input-size 3 --hidden-size 4 --proj-size 2
+  {PROG} locate "output[:, -1]" --input-size 3 --hidden-size 4 --bidirectional --batch-first
+  {PROG} draw selection --expression "h_n[-1]" --input-size 3 --hidden-size 4 -o sel.png
 
 exit status: 0 done; {USAGE_ERROR} bad arguments or input; {TRACE_MISMATCH} the model's forward pass is not
-the recurrence it claims (lstm_figures.TraceMismatchError).
+the recurrence it claims (lstm_figures.TraceMismatchError); {BROKEN_PIPE} the reader closed the pipe early.
 """
 
 
@@ -119,8 +124,12 @@ def build_parser() -> OneLineErrorParser:
         "--output",
         metavar="FILE",
         required=True,
-        help="where to write; .png, .svg or .pdf (the folder must exist)",
+        help=(
+            "where to write; .png, .svg or .pdf, or .html for an explorable page (the folder "
+            "must exist)"
+        ),
     )
+    add_figure_options(draw)
     draw.set_defaults(run=run_draw, parser=draw)
 
     shapes = commands.add_parser(
@@ -134,7 +143,123 @@ def build_parser() -> OneLineErrorParser:
     )
     add_model_options(shapes)
     shapes.set_defaults(run=run_shapes, parser=shapes)
+    add_locate_command(commands)
     return parser
+
+
+def add_figure_options(draw: argparse.ArgumentParser) -> None:
+    """Options that only some figures take (see :func:`lstm_figures.figures.options`)."""
+    draw.add_argument(
+        "--expression",
+        metavar="EXPR",
+        help='selection only: the slice whose cells are marked (default: "output[-1]")',
+    )
+
+
+def figure_options(args: argparse.Namespace) -> dict:
+    """The figure options given on the command line, for :func:`lstm_figures.draw`."""
+    return {"expression": args.expression} if args.expression is not None else {}
+
+
+def add_locate_command(commands) -> None:
+    """``locate EXPR``: which cells a slice of output, h_n or c_n reads."""
+    locate = commands.add_parser(
+        "locate",
+        help="which (layer, direction, time step) states a slice reads",
+        description=(
+            "Print which grid cells (state, layer, direction, time step) an expression over "
+            "output, h_n and c_n reads, its shape and the warnings of lf.locate."
+        ),
+        allow_abbrev=False,
+    )
+    locate.add_argument(
+        "expression", metavar="EXPR", help='e.g. "output[:, -1]" or "h_n[-1]" (quote it)'
+    )
+    add_model_options(locate)
+    locate.add_argument(
+        "--lengths",
+        type=lengths_list,
+        metavar="N1,N2,...",
+        help="a packed batch of sequences of these lengths (sets --batch; each at most --seq-len)",
+    )
+    locate.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="language of the warnings (default: en)"
+    )
+    locate.set_defaults(run=run_locate, parser=locate)
+
+
+def lengths_list(text: str) -> list[int]:
+    """An argparse type: comma-separated positive lengths."""
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected positive whole numbers like 5,3,1, got {text!r}"
+        )
+    return [int(part) for part in parts]
+
+
+def run_locate(args: argparse.Namespace) -> None:
+    """Print the cells an expression reads, one line per row of the grid, then its warnings."""
+    import lstm_figures as lf
+
+    if args.lengths is not None:
+        if max(args.lengths) > args.seq_len:
+            raise ValueError(
+                f"--lengths must be at most --seq-len ({max(args.lengths)} > {args.seq_len})"
+            )
+        args.batch = len(args.lengths)
+    module = build_model(args)
+    x = locate_input(args, module)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "LSTM with projections is not supported with oneDNN")
+        sel = lf.locate(module, args.expression, x, lang=args.lang)
+    for line in selection_lines(sel, module.bidirectional):
+        print(line)
+
+
+def locate_input(args: argparse.Namespace, module: nn.Module):
+    """The seeded input, packed (without sorting) when ``--lengths`` is given."""
+    x = figures.default_input(None, module, seq_len=args.seq_len, batch=args.batch, seed=args.seed)
+    if args.lengths is None:
+        return x
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    return pack_padded_sequence(
+        x, args.lengths, batch_first=module.batch_first, enforce_sorted=False
+    )
+
+
+def selection_lines(sel, bidirectional: bool) -> list[str]:
+    """What ``locate`` prints: the shape, one line per (state, layer, direction) with its
+    steps (and those read only in part), padding, then each warning."""
+    import itertools
+
+    def steps_text(steps: list[int]) -> str:
+        runs = itertools.groupby(enumerate(steps), lambda pair: pair[1] - pair[0])
+        parts = []
+        for _, run in runs:
+            run = [step for _, step in run]
+            parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
+        return ", ".join(parts)
+
+    lines = [f"{sel.expression.strip()} -> shape {sel.shape}"]
+    lines.append(
+        "cells read (state, layer, direction, time steps):" if sel.cells else "cells read: none"
+    )
+    partial = set(sel.partial)
+    for (state, layer, direction), group in itertools.groupby(sel.cells, lambda c: c[:3]):
+        cells = list(group)
+        row = f"  {state}  layer {layer}"
+        if bidirectional:
+            row += "  " + ("backward" if direction else "forward ")
+        row += f"  t = {steps_text([cell[3] for cell in cells])}"
+        in_part = [cell[3] for cell in cells if cell in partial]
+        if in_part:
+            row += f"  (in part: t = {steps_text(in_part)})"
+        lines.append(row)
+    lines.append("reads padding: yes" if sel.padding else "reads padding: no")
+    lines += [f"warning: {warning}" for warning in sel.warnings] or ["warnings: none"]
+    return lines
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -270,14 +395,48 @@ def run_draw(args: argparse.Namespace) -> None:
 
     import lstm_figures as lf
 
+    if is_html(args.output):
+        run_draw_html(args)
+        return
     _, tr = traced_model(args)
-    fig = lf.draw(args.name, tr, lang=args.lang, theme=args.theme)
+    fig = lf.draw(args.name, tr, lang=args.lang, theme=args.theme, **figure_options(args))
     try:
         lf.save(fig, args.output)
     except OSError as error:
         raise ValueError(f"cannot write {args.output!r}: {error.strerror or error}") from None
     finally:
         plt.close(fig)
+
+
+# --- explorable pages: draw NAME ... -o page.html ---
+def is_html(path: str) -> bool:
+    """Whether ``draw`` is asked for an explorable page rather than an image."""
+    return Path(path).suffix.lower() == ".html"
+
+
+def check_html_path(path: str, name: str) -> None:
+    """An explorable page: the figure must be explorable and the page's folder must exist."""
+    from lstm_figures.exploring import EXPLORABLE
+
+    if name not in EXPLORABLE:
+        raise ValueError(
+            f"only an explorable figure ({', '.join(EXPLORABLE)}) can be written as .html; "
+            f"write {name} as .png, .svg or .pdf"
+        )
+    if not Path(path).parent.is_dir():
+        raise ValueError(f"the folder {str(Path(path).parent)!r} does not exist")
+
+
+def run_draw_html(args: argparse.Namespace) -> None:
+    """Write the explorable page of ``lf.explore`` for the figure; nothing if it fails."""
+    import lstm_figures as lf
+
+    _, tr = traced_model(args)
+    page = lf.explore(tr, figure=args.name, lang=args.lang, theme=args.theme)
+    try:
+        page.save(args.output)
+    except OSError as error:
+        raise ValueError(f"cannot write {args.output!r}: {error.strerror or error}") from None
 
 
 def run_shapes(args: argparse.Namespace) -> None:
@@ -291,6 +450,14 @@ def run_shapes(args: argparse.Namespace) -> None:
     print(f"total parameters: {sum(p.numel() for p in module.parameters())}")
 
 
+def check_output(args: argparse.Namespace) -> None:
+    """Check ``-o`` before anything runs: an image format, or .html for an explorable page."""
+    if is_html(args.output):
+        check_html_path(args.output, args.name)
+    else:
+        check_path(args.output)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (argument errors exit with 2).
 
@@ -302,7 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success; 3 when the model's forward pass is not the recurrence it claims.
+        0 on success, 3 when the model's forward pass is not the recurrence it claims,
+        141 when the reader closed the pipe early.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -311,10 +479,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(args, "hidden_size"):
             check_model(args)
         if hasattr(args, "output"):
-            check_path(args.output)
+            check_output(args)
         # Only now does PyTorch get imported. The library reports bad input (say, a figure
         # that needs --bidirectional) with ValueError or TypeError: one line, too.
         args.run(args)
+        sys.stdout.flush()  # so that a closed pipe shows here, not at exit
     except (ValueError, TypeError) as error:
         command_parser.error(str(error))
     except RuntimeError as error:
@@ -324,4 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{command_parser.prog}: error: {' '.join(str(error).split())}", file=sys.stderr)
         return TRACE_MISMATCH
+    except BrokenPipeError:
+        # The reader stopped early (`lstm-figures list | head -1`): end without a traceback,
+        # with the status of a program that SIGPIPE ends (128 + 13), as `ls` or `cat` do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
     return 0

@@ -61,6 +61,7 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
             alt = fig.get_label() or _one_line(fig.texts[0].get_text() if fig.texts else "")
         else:
             alt = _one_line(spec["alt"])
+        images = []
         # The light image goes first (it makes the thumbnail).
         for theme in sorted(THEMES, key=lambda name: name != "light"):
             path = themed(first, theme)
@@ -74,7 +75,7 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
                 variant = draw(spec["name"], spec["trace"], lang=spec["lang"], theme=theme)
                 save(variant, path)
                 plt.close(variant)
-            rst.append(
+            images.append(
                 IMAGE.format(
                     path=_rst_path(path, gallery_conf["src_dir"]),
                     alt=alt,
@@ -84,8 +85,36 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
                     loading=LOADING[theme],
                 )
             )
+        rst += explorable(spec, images)
     plt.close("all")
     return "".join(rst)
+
+
+# --- explorable figures (lstm_figures.exploring) ---
+# The mark tells docs/_ext/untranslated.py that a raw block is written in the page's
+# language already (gettext_additional_targets makes raw blocks into messages).
+EXPLORE_MARK = "<!-- lf-explore -->"
+RAW_HTML = "\n.. raw:: html\n\n   " + EXPLORE_MARK + "{html}\n"
+
+
+def explorable(spec: dict | None, images: list[str]) -> list[str]:
+    """The reST of a figure's images, wrapped in an explorable figure if it is one.
+
+    Its overlay and readouts are computed here, from the figure's own trace, in the page's
+    language; explore.js shows them. Without JavaScript the images stay as they are.
+    """
+    from lstm_figures.exploring import EXPLORABLE
+
+    if spec is None or spec["name"] not in EXPLORABLE:
+        return images
+    from lstm_figures.exploring import parts
+    from lstm_figures.figures import build
+
+    layout = build(spec["name"], spec["trace"], spec["lang"])
+    if not layout.cells:
+        return images
+    before, after = parts(spec["trace"], layout, spec["name"], spec["lang"])
+    return [RAW_HTML.format(html=before), *images, RAW_HTML.format(html=after)]
 
 
 def recolour(fig, theme) -> None:

@@ -28,6 +28,7 @@ class Box:
     dashed: bool = False
     linewidth: float = 1.0
     text_role: str = "text"
+    hatch: str | None = None  # matplotlib hatch pattern, drawn in the edge colour
 
     @property
     def center(self) -> tuple[float, float]:
@@ -103,6 +104,11 @@ class Layout:
     alt: str = ""
     value_limit: float = 1.0  # |values| mapped to the ends of the colormap
     elements: list[Element] = field(default_factory=list)
+    # --- explorable figures (lstm_figures.exploring) ---
+    #: Where each grid cell's state is drawn: (state, layer, direction, step, sample) ->
+    #: Box, sample None when the box stands for the whole batch. Empty for figures that
+    #: draw no cell of the trace. Read by the overlays of the explorable figures.
+    cells: dict[tuple[str, int, int, int, int | None], Box] = field(default_factory=dict)
 
     def add(self, *elements: Element) -> None:
         self.elements.extend(elements)

@@ -57,18 +57,20 @@ def test_help_lists_the_commands(capsys):
     status, out, err = run(capsys, "--help")
     assert status == 0
     assert out.startswith("usage: lstm-figures")
-    assert all(command in out for command in ("list", "draw", "shapes"))
+    assert all(command in out for command in ("list", "draw", "shapes", "locate"))
     assert err == ""
 
 
-@pytest.mark.parametrize("command", ["draw", "shapes"])
+@pytest.mark.parametrize("command", ["draw", "shapes", "locate"])
 def test_command_help_lists_its_options(capsys, command):
     status, out, _ = run(capsys, command, "--help")
     assert status == 0
     options = ["--input-size", "--hidden-size", "--num-layers", "--bidirectional"]
     options += ["--batch-first", "--proj-size", "--seq-len", "--batch", "--seed", "--module"]
     if command == "draw":
-        options += ["--lang", "--theme", "--output", *figures.FIGURES]
+        options += ["--lang", "--theme", "--output", "--expression", *figures.FIGURES]
+    if command == "locate":
+        options += ["--lang", "--lengths", "EXPR"]
     assert [option for option in options if option not in out] == []
 
 
@@ -388,3 +390,107 @@ def test_whole_number_rejects_what_int_rejects():
     for text in ("0", "11", "1.0", "", "seven"):
         with pytest.raises(argparse.ArgumentTypeError):
             parse(text)
+
+
+# --- locate, and draw selection --expression ---
+
+LOCATE_MODEL = [*MODEL, "--num-layers", "2", "--bidirectional", "--batch-first"]
+
+
+def locate_library(expression: str, lengths=None, lang="en", **sizes):
+    """lf.locate's answer for the module and input the CLI's defaults describe."""
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    options = {"num_layers": 2, "bidirectional": True, "batch_first": True, **sizes}
+    module = models.build_module("LSTM", input_size=3, hidden_size=4, **options)
+    batch = len(lengths) if lengths else 3
+    x = models.example_input(module, seq_len=5, batch=batch)
+    if lengths:
+        x = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    return lf.locate(module, expression, x, lang=lang)
+
+
+def test_locate_prints_cells_shape_and_warnings(capsys):
+    status, out, err = run(capsys, "locate", "output[:, -1]", *LOCATE_MODEL)
+    assert (status, err) == (0, "")
+    sel = locate_library("output[:, -1]")
+    lines = out.splitlines()
+    assert lines[0] == f"output[:, -1] -> shape {sel.shape}"
+    cells = [line for line in lines if line.startswith("  ")]
+    assert len(cells) == len({cell[:3] for cell in sel.cells})
+    for state, layer, direction, step in sel.cells:
+        name = "backward" if direction else "forward"
+        assert any(
+            line.split()[:4] == [state, "layer", str(layer), name] and f"t = {step}" in line
+            for line in cells
+        )
+    assert "reads padding: no" in lines
+    assert [line for line in lines if line.startswith("warning: ")] == [
+        f"warning: {warning}" for warning in sel.warnings
+    ]
+    assert sel.warnings
+
+
+def test_locate_packed_batch_in_chinese(capsys):
+    argv = ["locate", "output[-1]", *LOCATE_MODEL, "--lengths", "2,5,3", "--lang", "zh_CN"]
+    status, out, err = run(capsys, *argv)
+    assert (status, err) == (0, "")
+    sel = locate_library("output[-1]", lengths=[2, 5, 3], lang="zh_CN")
+    assert sel.padding
+    assert "reads padding: yes" in out.splitlines()
+    assert "(in part: t = 0-2)" in out
+    assert [
+        line[len("warning: ") :] for line in out.splitlines() if line.startswith("warning")
+    ] == (sel.warnings)
+
+
+def test_locate_compacts_steps_into_ranges(capsys):
+    status, out, _ = run(capsys, "locate", "output[:, ::2, :H_out]", *LOCATE_MODEL)
+    assert status == 0
+    assert "  h  layer 1  forward   t = 0, 2, 4" in out.splitlines()
+    status, out, _ = run(capsys, "locate", "h_n", *MODEL, "--seq-len", "3")
+    assert "warnings: none" in out.splitlines()
+    status, out, _ = run(capsys, "locate", "output[0, :, :2]", *MODEL)
+    assert "  h  layer 0  t = 0  (in part: t = 0)" in out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["locate", "output.sum()", *MODEL], "unsupported method .sum()"),
+        (["locate", "__import__('os')", *MODEL], "calls are allowed only"),
+        (["locate", "c_n[-1]", *MODEL, "--module", "GRU"], "only an LSTM returns c_n"),
+        (["locate", "output.view(1000000 * 1000000)", *MODEL], "elements"),
+        (["locate", "output[0]", *MODEL, "--lengths", "6,2"], "--lengths must be at most"),
+        (["locate", "output[0]", *MODEL, "--lengths", "3,x"], "positive whole numbers"),
+    ],
+    ids=["method", "import", "c_n-gru", "huge-view", "lengths-long", "lengths-bad"],
+)
+def test_locate_bad_input_is_one_line(capsys, argv, fragment):
+    assert_one_line_error(*run(capsys, *argv), fragment)
+
+
+def test_draw_selection_matches_the_library(capsys, tmp_path):
+    path = tmp_path / "cli.png"
+    argv = ["draw", "selection", *MODEL, "--expression", "h_n[-1]", "-o", str(path)]
+    assert run(capsys, *argv) == (0, "", "")
+    module = models.build_module("LSTM", input_size=3, hidden_size=4)
+    x = models.example_input(module)
+    library = tmp_path / "library.png"
+    lf.save(lf.draw("selection", module, x, expression="h_n[-1]"), library)
+    assert path.read_bytes() == library.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["draw", "selection", "--expression", "h_n["], "not a valid Python expression"),
+        (["draw", "selection", "--expression", "output.T"], "attribute access"),
+        (["draw", "stacked", "--expression", "h_n[-1]"], "takes no options; got expression"),
+    ],
+    ids=["syntax", "attribute", "not-selection"],
+)
+def test_draw_bad_expression_writes_nothing(capsys, tmp_path, argv, fragment):
+    path = tmp_path / "figure.png"
+    assert_one_line_error(*run(capsys, *argv, *MODEL, "-o", str(path)), fragment)
+    assert list(tmp_path.iterdir()) == []

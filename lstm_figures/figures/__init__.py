@@ -1,13 +1,15 @@
 """The figures, one module each, and :func:`draw`, which makes any of them.
 
 Each figure module has a one-line docstring (shown by ``lstm-figures list``) and a
-``build(trace, labels) -> Layout`` function: pure geometry read from the trace.
+``build(trace, labels) -> Layout`` function: pure geometry read from the trace. The blocks
+they share (the layer × time grid, text sizes, tensor look-ups) are in :mod:`.parts`.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,7 @@ FIGURES = (
     "projection",
     "gru_rnn",
     "parameters",
+    "selection",
 )
 
 
@@ -96,9 +99,28 @@ def to_trace(
     return trace(module_or_trace, x, hx)
 
 
-def build(name: str, tr: Trace, lang: str | None = None) -> Layout:
+def options(name: str) -> tuple[str, ...]:
+    """The figure-specific keyword options of figure ``name`` (e.g. ``expression``).
+
+    They are the keyword-only parameters of the figure module's ``build``.
+    """
+    parameters = inspect.signature(_module(name).build).parameters.values()
+    return tuple(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+def check_options(name: str, given: dict) -> None:
+    """``TypeError`` naming the options figure ``name`` does not take."""
+    known = options(name)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        takes = f"takes only {', '.join(known)}" if known else "takes no options"
+        raise TypeError(f"figure {name!r} {takes}; got {', '.join(unknown)}")
+
+
+def build(name: str, tr: Trace, lang: str | None = None, **figure_options) -> Layout:
     """The layout of figure ``name`` for a trace, without drawing it."""
-    return _module(name).build(tr, Labels(lang))
+    check_options(name, figure_options)
+    return _module(name).build(tr, Labels(lang), **figure_options)
 
 
 def draw(
@@ -109,6 +131,7 @@ def draw(
     hx: torch.Tensor | tuple | None = None,
     lang: str | None = None,
     theme: str = "light",
+    **figure_options,
 ) -> Figure:
     """Draw one of the figures from a real forward pass.
 
@@ -128,6 +151,9 @@ def draw(
         (see :func:`lstm_figures.set_default_language`).
     theme : {"light", "dark"}, optional
         Colours for a light or a dark page.
+    **figure_options
+        Options of one figure (see :func:`options`): ``selection`` takes ``expression``,
+        the slice whose cells it marks (default ``"output[-1]"``).
 
     Returns
     -------
@@ -140,21 +166,23 @@ def draw(
     ValueError
         For an unknown name, language or theme, or input of the wrong shape.
     TypeError
-        If the module is not an LSTM, GRU or RNN.
+        If the module is not an LSTM, GRU or RNN, or an option is not one of the figure's.
 
     Examples
     --------
     >>> import torch, lstm_figures as lf
     >>> fig = lf.draw("stacked", torch.nn.LSTM(3, 4, num_layers=2))
+    >>> fig = lf.draw("selection", torch.nn.LSTM(3, 4), expression="h_n[-1]")
     """
     from lstm_figures.drawing import render
     from lstm_figures.themes import get_theme
 
     figure_module = _module(name)
+    check_options(name, figure_options)
     labels = Labels(lang)
     palette = get_theme(theme)
     tr = to_trace(module_or_trace, x, hx, name=name)
-    layout = figure_module.build(tr, labels)
+    layout = figure_module.build(tr, labels, **figure_options)
     fig = render(layout, palette, labels.lang)
     fig.lstm_figures = {
         "name": name,
