@@ -1,7 +1,9 @@
 """The ``lstm-figures`` command: list the figures, draw one for your model, print its shapes.
 
 Every argument is checked before PyTorch or matplotlib is imported, so a mistake is
-reported at once, as one line on stderr, with exit status 2 (as argparse does).
+reported at once, as one line on stderr, with exit status 2 (as argparse does). A model
+whose forward pass is not the recurrence it claims (``TraceMismatchError``) is one line too,
+with exit status 3.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 PROG = "lstm-figures"
 USAGE_ERROR = 2
+TRACE_MISMATCH = 3
 BROKEN_PIPE = 141
 
 #: Module kinds, as in :data:`lstm_figures.models.KINDS` (which imports torch), with the
@@ -49,6 +52,9 @@ examples:
   {PROG} shapes --input-size 3 --hidden-size 4 --proj-size 2
   {PROG} locate "output[:, -1]" --input-size 3 --hidden-size 4 --bidirectional --batch-first
   {PROG} draw selection --expression "h_n[-1]" --input-size 3 --hidden-size 4 -o sel.png
+
+exit status: 0 done; {USAGE_ERROR} bad arguments or input; {TRACE_MISMATCH} the model's forward pass is not
+the recurrence it claims (lstm_figures.TraceMismatchError); {BROKEN_PIPE} the reader closed the pipe early.
 """
 
 
@@ -463,7 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 141 when the reader closed the pipe early.
+        0 on success, 3 when the model's forward pass is not the recurrence it claims,
+        141 when the reader closed the pipe early.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -479,6 +486,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # so that a closed pipe shows here, not at exit
     except (ValueError, TypeError) as error:
         command_parser.error(str(error))
+    except RuntimeError as error:
+        from lstm_figures.tracing import TraceMismatchError  # torch is imported by now
+
+        if not isinstance(error, TraceMismatchError):
+            raise
+        print(f"{command_parser.prog}: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return TRACE_MISMATCH
     except BrokenPipeError:
         # The reader stopped early (`lstm-figures list | head -1`): end without a traceback,
         # with the status of a program that SIGPIPE ends (128 + 13), as `ls` or `cat` do.

@@ -1,8 +1,11 @@
 """Record a real forward pass of ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN``, step by step.
 
-:func:`trace` runs the module once, then recomputes every (layer, direction, time step)
-state from the module's own weights and checks the recomputation against PyTorch's fused
-result. Everything the figures show is read from the resulting :class:`Trace`.
+:func:`trace` runs the module once, then runs it again one layer at a time through PyTorch's
+own kernel, so that every layer's ``h`` at every step is a number PyTorch computed. What
+PyTorch never returns (the gates, and ``c`` between the first and last step) is recomputed
+from PyTorch's state at the step before and checked step by step, each step on its own
+(:mod:`lstm_figures.recurrence`). Everything the figures show is read from the resulting
+:class:`Trace`.
 """
 
 from __future__ import annotations
@@ -13,17 +16,21 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
-from lstm_figures.validation import check_hx, check_input, check_module
+from lstm_figures.models import KINDS
+from lstm_figures.recurrence import GATE_NAMES, StepMismatch, recompute_layer, rounding
+from lstm_figures.validation import check_hx, check_input, check_module, check_numbers
 
-#: Gate names per kind, in PyTorch's weight order (rows of ``weight_ih_l0``).
-GATE_NAMES = {"LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n"), "RNN": ()}
-
-# float32 recomputation drifts from the fused kernels by ~1e-6 per step at most.
-_RTOL, _ATOL = 1e-4, 1e-5
+__all__ = ["GATE_NAMES", "Trace", "TraceMismatchError", "trace"]
 
 
 class TraceMismatchError(RuntimeError):
-    """The step-by-step recomputation disagrees with PyTorch's own forward pass."""
+    """PyTorch's numbers do not follow the equations of the module they came from.
+
+    Raised when the module's own forward pass disagrees with running its layers one at a
+    time through PyTorch's kernel (a subclass whose ``forward`` changes the result), or
+    when a step of PyTorch's recurrence disagrees with the documented equations by more
+    than rounding explains. The message names the layer, direction and time step.
+    """
 
 
 @dataclass(eq=False)
@@ -32,11 +39,23 @@ class Trace:
 
     Attributes hold the configuration (``kind``, ``input_size``, ``hidden_size``,
     ``proj_size``, ``num_layers``, ``num_directions``, ``batch_first``, ``seq_len``,
-    ``batch_size``), the tensors PyTorch returned (``output``, ``h_n``, ``c_n``), the input
-    and initial states actually used (``input``, ``h_0``, ``c_0``), and every recomputed
-    state, reached through :meth:`hidden`, :meth:`cell` and :meth:`gates`.
+    ``batch_size``), the tensors the module returned (``output``, ``h_n``, ``c_n``), the
+    input and initial states actually used (``input``, ``h_0``, ``c_0``), and every cell's
+    state at every step, reached through :meth:`hidden`, :meth:`cell` and :meth:`gates`.
 
-    All tensors are detached copies: drawing code never touches the module again.
+    Where the numbers come from:
+
+    - :meth:`hidden` is PyTorch's own ``h``: the output of the module's layer run through
+      PyTorch's kernel (``nn.LSTM``/``nn.GRU``/``nn.RNN`` with that layer's weights).
+    - :meth:`gates` and :meth:`cell` are recomputed, because PyTorch returns neither
+      (``c`` only at the last step): each step's gates from PyTorch's ``h`` at the step
+      before, ``c_t = f * c_{t-1} + i * g`` from them, in float32 (float64 for a float64
+      module) and then rounded to the module's dtype. Each step was checked against
+      PyTorch's ``h`` at that step, within rounding. At each sequence's last step
+      :meth:`cell` is PyTorch's own ``c`` (checked against the recomputed one).
+
+    All tensors are detached and keep the module's dtype and device: convert them (for
+    example ``.float().cpu()``) before reading numbers from half precision or a GPU.
     """
 
     kind: str
@@ -144,14 +163,20 @@ def trace(
 ) -> Trace:
     """Run ``module(x, hx)`` for real and record every state of every cell.
 
+    Works for any trained module in ``float16``, ``bfloat16``, ``float32`` or
+    ``float64``, on any device PyTorch runs it on: the states are PyTorch's own numbers
+    (see :class:`Trace`), and the equations are checked one step at a time, with a
+    tolerance from the dtype's rounding (``torch.finfo``) and the sizes summed over.
+
     Parameters
     ----------
     module : torch.nn.LSTM, torch.nn.GRU or torch.nn.RNN
         The recurrent module. It runs in eval mode (no dropout) and without gradients;
-        its own mode is restored afterwards.
+        its own mode is restored afterwards, and its dtype and device are left alone.
     x : torch.Tensor or torch.nn.utils.rnn.PackedSequence
         Input of shape ``(T, N, F)`` (``(N, T, F)`` when ``batch_first``), ``(T, F)``
-        unbatched, or a packed batch of sequences of different lengths.
+        unbatched, or a packed batch of sequences of different lengths; with the
+        module's dtype and device.
     hx : torch.Tensor or tuple of torch.Tensor, optional
         Initial state: ``h_0`` for GRU/RNN, ``(h_0, c_0)`` for LSTM, each of shape
         ``(num_layers * num_directions, N, H)`` whatever ``batch_first`` says.
@@ -160,17 +185,21 @@ def trace(
     Returns
     -------
     Trace
-        The configuration, PyTorch's own ``output``/``h_n``/``c_n``, and every
-        recomputed state.
+        The configuration, the module's own ``output``/``h_n``/``c_n``, and every
+        cell's state at every step.
 
     Raises
     ------
     TypeError
-        If ``module`` is not an LSTM, GRU or RNN, or ``x``/``hx`` has the wrong type.
+        If ``module`` is not an LSTM, GRU or RNN, or ``x``/``hx`` has the wrong type or
+        dtype.
     ValueError
-        If ``x`` or ``hx`` has the wrong shape; the message gives the expected shape.
+        If ``x`` or ``hx`` has the wrong shape or device, or the input, ``hx`` or a
+        weight holds NaN or infinity; the message says which.
     TraceMismatchError
-        If the recomputation disagrees with PyTorch (a bug, never expected).
+        If the module's forward pass is not the recurrence it claims to be: its result
+        differs from its layers run one at a time, or a step breaks the equations. The
+        message names the layer, direction and time step.
 
     Examples
     --------
@@ -186,6 +215,24 @@ def trace(
     padded, lengths, batched = check_input(module, x)
     layout_batch = padded.shape[0] if module.batch_first else padded.shape[1]
     h_0, c_0 = check_hx(module, kind, hx, layout_batch if batched else None)
+    check_numbers(module, padded, h_0, c_0)
+
+    num_directions = 2 if module.bidirectional else 1
+    out_size = module.proj_size or module.hidden_size
+    # Time-major, batched: (T, N, F), and the initial states with their batch axis.
+    seq = padded if batched else padded.unsqueeze(1)
+    if module.batch_first and batched:
+        seq = seq.transpose(0, 1)
+    seq = seq.detach()
+    steps, batch = seq.shape[0], seq.shape[1]
+
+    def initial(state: torch.Tensor | None, size: int) -> torch.Tensor:
+        if state is None:
+            return seq.new_zeros(module.num_layers * num_directions, batch, size)
+        return (state if batched else state.unsqueeze(1)).detach()
+
+    h_init = initial(h_0, out_size)
+    c_init = initial(c_0, module.hidden_size) if kind == "LSTM" else None
 
     was_training = module.training
     module.eval()
@@ -196,58 +243,9 @@ def trace(
             else:
                 output, h_n = module(x, hx)
                 c_n = None
+            runs = _run_layers(module, kind, x, batched, h_init, c_init)
     finally:
         module.train(was_training)
-
-    # Recompute in the time-major, batched layout: (T, N, F).
-    seq = padded if batched else padded.unsqueeze(1)
-    if module.batch_first and batched:
-        seq = seq.transpose(0, 1)
-    seq = seq.detach()
-    steps, batch = seq.shape[0], seq.shape[1]
-    num_directions = 2 if module.bidirectional else 1
-    out_size = module.proj_size or module.hidden_size
-
-    def initial(state: torch.Tensor | None, size: int) -> torch.Tensor:
-        if state is None:
-            return seq.new_zeros(module.num_layers * num_directions, batch, size)
-        return (state if batched else state.unsqueeze(1)).detach()
-
-    h_init = initial(h_0, out_size)
-    c_init = initial(c_0, module.hidden_size) if kind == "LSTM" else None
-    valid = _valid_mask(lengths, steps, batch, seq.device)
-
-    hidden, cells, gates = [], [] if kind == "LSTM" else None, []
-    finals_h, finals_c = [], []
-    layer_input = seq
-    with torch.no_grad():
-        for layer in range(module.num_layers):
-            first = layer * num_directions
-            run = _run_layer(
-                module,
-                kind,
-                layer,
-                layer_input,
-                h_init[first : first + num_directions],
-                c_init[first : first + num_directions] if c_init is not None else None,
-                valid,
-            )
-            hidden.append(run.hidden)
-            gates.append(run.gates)
-            finals_h.extend(run.h_last)
-            if cells is not None:
-                cells.append(run.cell)
-                finals_c.extend(run.c_last)
-            layer_input = torch.cat(run.hidden, dim=-1)
-
-    recomputed_output = layer_input if batched else layer_input[:, 0]
-    if module.batch_first and batched:
-        recomputed_output = recomputed_output.transpose(0, 1)
-    recomputed_h_n = torch.stack(finals_h)
-    recomputed_c_n = torch.stack(finals_c) if cells is not None else None
-    if not batched:
-        recomputed_h_n = recomputed_h_n[:, 0]
-        recomputed_c_n = recomputed_c_n[:, 0] if recomputed_c_n is not None else None
 
     tr = Trace(
         kind=kind,
@@ -273,11 +271,40 @@ def trace(
         h_n=h_n.detach(),
         c_n=c_n.detach() if c_n is not None else None,
         parameter_shapes={name: tuple(p.shape) for name, p in module.named_parameters()},
-        _hidden=hidden,
-        _cell=cells,
-        _gates=gates,
+        _hidden=[run.hidden for run in runs],
+        _cell=[] if kind == "LSTM" else None,
+        _gates=[],
     )
-    _verify(tr, recomputed_output, recomputed_h_n, recomputed_c_n)
+    _check_module_against_layers(tr, runs)
+
+    eps = rounding(module.weight_ih_l0)
+    layer_input = seq
+    with torch.no_grad():
+        for layer, run in enumerate(runs):
+            rows = slice(layer * num_directions, (layer + 1) * num_directions)
+            try:
+                steps_of_layer = recompute_layer(
+                    module,
+                    kind,
+                    layer,
+                    layer_input,
+                    run.hidden,
+                    h_init[rows],
+                    c_init[rows] if c_init is not None else None,
+                    run.c_last,
+                    lengths,
+                    eps,
+                )
+            except StepMismatch as mismatch:
+                direction, t, n, what = mismatch.args
+                raise TraceMismatchError(
+                    f"layer {layer}, direction {direction}, step t = {t} (sequence {n}): "
+                    f"{what} of torch.nn.{kind}; the module is not the recurrence it claims"
+                ) from None
+            tr._gates.append(steps_of_layer.gates)
+            if tr._cell is not None:
+                tr._cell.append(steps_of_layer.cell)
+            layer_input = torch.cat(run.hidden, dim=-1)
     return tr
 
 
@@ -285,136 +312,122 @@ def _squeeze(state: torch.Tensor, batched: bool) -> torch.Tensor:
     return state if batched else state[:, 0]
 
 
-def _valid_mask(lengths: list[int] | None, steps: int, batch: int, device) -> torch.Tensor | None:
-    """(T, N, 1) boolean mask of real (unpadded) steps, or None when all are real."""
-    if lengths is None:
-        return None
-    t = torch.arange(steps, device=device).unsqueeze(1)
-    return (t < torch.tensor(lengths, device=device).unsqueeze(0)).unsqueeze(-1)
-
-
 @dataclass
 class _LayerRun:
-    """One layer's recomputed states, a list entry per direction."""
+    """One layer run through PyTorch's kernel; a list entry per direction."""
 
-    hidden: list[torch.Tensor]  # (T, N, H_out), t in input order
-    cell: list[torch.Tensor] | None  # (T, N, H)
-    gates: list[dict[str, torch.Tensor]]  # name -> (T, N, H)
-    h_last: list[torch.Tensor]  # (N, H_out): the state carried out of the sequence
-    c_last: list[torch.Tensor] | None  # (N, H)
+    hidden: list[torch.Tensor]  # (T, N, H_out), t in input order, zeros at padded steps
+    h_last: torch.Tensor  # (D, N, H_out): PyTorch's h_n of this layer
+    c_last: torch.Tensor | None  # (D, N, H): PyTorch's c_n of this layer (LSTM)
 
 
-def _weights(module: nn.Module, layer: int, directions: int) -> dict[str, torch.Tensor | None]:
-    """The layer's weights with a leading direction axis (D, ...), or None when absent."""
-    result = {}
-    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"):
-        per_direction = [
-            getattr(module, f"{name}_l{layer}" + ("_reverse" if d else ""), None)
-            for d in range(directions)
-        ]
-        result[name] = None if per_direction[0] is None else torch.stack(per_direction)
-    return result
+def _one_layer(module: nn.Module, kind: str, layer: int) -> nn.Module:
+    """A one-layer module of PyTorch's own class holding layer ``layer``'s weights.
 
-
-def _run_layer(module, kind, layer, inputs, h, c, valid) -> _LayerRun:
-    """Recompute one layer over all time steps with explicit equations.
-
-    Both directions run together, one batched matmul per step: direction 1 walks the
-    sequence reversed, so its inputs (and mask) are flipped in time first and its
-    results flipped back at the end.
+    Built on the meta device and then given memory, so that nothing is initialised at
+    random (the caller's random state is left alone); same dtype, device and layout.
     """
-    directions = h.shape[0]
-    w = _weights(module, layer, directions)
-    steps, batch = inputs.shape[0], inputs.shape[1]
-    size = module.hidden_size
-    # (T, D, N, G*H): the input projection does not depend on the state, so all steps at
-    # once. For LSTM and RNN the recurrent bias only adds and is folded in too (GRU's n
-    # gate needs it apart).
-    projected = torch.einsum("tnf,dgf->tdng", inputs, w["weight_ih"])
-    if w["bias_ih"] is not None:
-        projected += w["bias_ih"][:, None, :]
-    recurrent_bias = w["bias_hh"][:, None, :] if w["bias_hh"] is not None else None
-    if recurrent_bias is not None and kind != "GRU":
-        projected += recurrent_bias
-        recurrent_bias = None
-    if directions == 2:
-        projected[:, 1] = projected[:, 1].flip(0)
-        if valid is not None:
-            valid = torch.stack((valid, valid.flip(0)), dim=1)  # (T, D, N, 1)
-    elif valid is not None:
-        valid = valid.unsqueeze(1)
-    weight_hh_t = w["weight_hh"].transpose(1, 2).contiguous()
-    weight_hr_t = (
-        w["weight_hr"].transpose(1, 2).contiguous() if w["weight_hr"] is not None else None
-    )
-    names = GATE_NAMES[kind]
-    hidden = inputs.new_zeros(steps, directions, batch, h.shape[-1])
-    cells = inputs.new_zeros(steps, directions, batch, size) if c is not None else None
-    activated = inputs.new_zeros(steps, directions, batch, len(names) * size)
-    for s in range(steps):
-        gates = activated[s]
-        new_c = None
+    weight = getattr(module, f"weight_ih_l{layer}")
+    options = {"proj_size": module.proj_size} if kind == "LSTM" else {}
+    if kind == "RNN":
+        options["nonlinearity"] = module.nonlinearity
+    single = KINDS[kind](
+        input_size=weight.shape[1],
+        hidden_size=module.hidden_size,
+        num_layers=1,
+        bias=module.bias,
+        batch_first=module.batch_first,
+        bidirectional=module.bidirectional,
+        device="meta",
+        dtype=weight.dtype,
+        **options,
+    ).to_empty(device=weight.device)
+    with torch.no_grad():
+        for name, parameter in single.named_parameters():
+            parameter.copy_(getattr(module, name.replace("_l0", f"_l{layer}")))
+    single.flatten_parameters()  # cuDNN wants one contiguous buffer; a no-op on the CPU
+    return single.eval()
+
+
+def _run_layers(module, kind, x, batched, h_init, c_init) -> list[_LayerRun]:
+    """Run the module one layer at a time through PyTorch's kernel, as its forward does.
+
+    Each layer's input is the previous layer's output exactly as PyTorch returned it
+    (a PackedSequence stays packed), so every ``h`` is a number PyTorch computed.
+    """
+    directions = h_init.shape[0] // module.num_layers
+    if isinstance(x, PackedSequence):
+        layer_input = x
+    else:
+        layer_input = x if batched else x.unsqueeze(0 if module.batch_first else 1)
+    runs = []
+    for layer in range(module.num_layers):
+        rows = slice(layer * directions, (layer + 1) * directions)
+        single = _one_layer(module, kind, layer)
         if kind == "LSTM":
-            pre = torch.baddbmm(projected[s], h, weight_hh_t)
-            torch.sigmoid(pre, out=gates)  # i, f, o; g (third block) is overwritten by tanh
-            torch.tanh(pre[..., 2 * size : 3 * size], out=gates[..., 2 * size : 3 * size])
-            i, f, g, o = gates.split(size, dim=-1)
-            new_c = torch.addcmul(f * c, i, g, out=cells[s])
-            if weight_hr_t is None:
-                new_h = torch.mul(o, new_c.tanh(), out=hidden[s])
-            else:
-                new_h = torch.bmm(o * new_c.tanh(), weight_hr_t, out=hidden[s])
+            layer_output, (h_last, c_last) = single(layer_input, (h_init[rows], c_init[rows]))
         else:
-            recurrent = torch.bmm(h, weight_hh_t)
-            if recurrent_bias is not None:
-                recurrent += recurrent_bias
-            if kind == "GRU":
-                x_r, x_z, x_n = projected[s].split(size, dim=-1)
-                h_r, h_z, h_n = recurrent.split(size, dim=-1)
-                torch.sigmoid(torch.cat((x_r + h_r, x_z + h_z), dim=-1), out=gates[..., : 2 * size])
-                r, z, n = gates.split(size, dim=-1)
-                torch.tanh(x_n + r * h_n, out=n)
-                new_h = torch.lerp(n, h, z, out=hidden[s])  # (1 - z) * n + z * h
-            else:
-                pre = projected[s] + recurrent
-                activation = torch.tanh if module.nonlinearity == "tanh" else torch.relu
-                new_h = hidden[s].copy_(activation(pre))  # torch.relu has no out=
-        if valid is None:
-            h, c = new_h, new_c
+            layer_output, h_last = single(layer_input, h_init[rows].contiguous())
+            c_last = None
+        if isinstance(layer_output, PackedSequence):
+            padded, _ = pad_packed_sequence(layer_output, batch_first=module.batch_first)
+        else:
+            padded = layer_output
+        time_major = padded.transpose(0, 1) if module.batch_first else padded
+        runs.append(_LayerRun(list(time_major.chunk(directions, dim=-1)), h_last, c_last))
+        layer_input = layer_output
+    return runs
+
+
+def _check_module_against_layers(tr: Trace, runs: list[_LayerRun]) -> None:
+    """The module's own output, h_n and c_n are what its layers give one at a time.
+
+    This is what catches a module whose forward is not the recurrence it claims.
+    """
+    eps = rounding(tr.h_n)
+    output = tr.output_padded
+    if not tr.batched:
+        output = output.unsqueeze(1)
+    elif tr.batch_first:
+        output = output.transpose(0, 1)
+    top = tr.num_layers - 1
+    for direction, hidden in enumerate(runs[-1].hidden):
+        theirs = output[..., direction * tr.output_size : (direction + 1) * tr.output_size]
+        _require_close(tr.kind, theirs, hidden, eps, "output", top, direction, lambda t, n: t)
+
+    def final_step(direction: int):
+        return lambda t, n: tr.final_step(direction, n)
+
+    for name, module_state, index in (("h_n", tr.h_n, "h_last"), ("c_n", tr.c_n, "c_last")):
+        if module_state is None:
             continue
-        # Padded steps leave the carried state alone and record zeros, as
-        # pad_packed_sequence does.
-        keep = valid[s]
-        h = torch.where(keep, new_h, h)
-        hidden[s] *= keep
-        gates *= keep
-        if new_c is not None:
-            c = torch.where(keep, new_c, c)
-            cells[s] *= keep
-    # The final states may be views into the stores, which the flip below rewrites.
-    h_last = list(h.clone().unbind(0))
-    c_last = list(c.clone().unbind(0)) if c is not None else None
-    if directions == 2:
-        for stored in (hidden, cells, activated):
-            if stored is not None:
-                stored[:, 1] = stored[:, 1].flip(0)
-    return _LayerRun(
-        hidden=list(hidden.unbind(1)),
-        cell=list(cells.unbind(1)) if cells is not None else None,
-        # An RNN has no gates: its empty store splits into one empty piece, zipped away.
-        gates=[dict(zip(names, a.split(size, dim=-1), strict=False)) for a in activated.unbind(1)],
-        h_last=h_last,
-        c_last=c_last,
-    )
-
-
-def _verify(tr: Trace, output: torch.Tensor, h_n: torch.Tensor, c_n: torch.Tensor | None) -> None:
-    checks = [("output", output, tr.output_padded), ("h_n", h_n, tr.h_n)]
-    if c_n is not None:
-        checks.append(("c_n", c_n, tr.c_n))
-    for name, mine, theirs in checks:
-        if mine.shape != theirs.shape or not torch.allclose(mine, theirs, _RTOL, _ATOL):
-            raise TraceMismatchError(
-                f"recomputed {name} disagrees with PyTorch's (max difference "
-                f"{(mine - theirs).abs().max().item() if mine.shape == theirs.shape else 'shape'})"
+        mine = torch.cat([getattr(run, index) for run in runs])
+        theirs = module_state if tr.batched else module_state.unsqueeze(1)
+        for row in range(mine.shape[0]):
+            layer, direction = divmod(row, tr.num_directions)
+            _require_close(
+                tr.kind,
+                theirs[row][None],
+                mine[row][None],
+                eps,
+                name,
+                layer,
+                direction,
+                final_step(direction),
             )
+
+
+def _require_close(kind, theirs, mine, eps, name, layer, direction, step_of) -> None:
+    """Raise TraceMismatchError at the first (t, n) where the module's tensor differs."""
+    # A few roundings of each value; near zero, of the tensor's typical value.
+    tolerance = 8 * eps * (mine.abs() + mine.abs().mean())
+    wrong = (theirs - mine).abs() > tolerance
+    if not wrong.any():
+        return
+    t, n = (int(i) for i in wrong.any(dim=-1).nonzero()[0])
+    difference = (theirs - mine).abs()[t, n].max().item()
+    raise TraceMismatchError(
+        f"layer {layer}, direction {direction}, step t = {step_of(t, n)} (sequence {n}): the "
+        f"module's {name} differs by {difference:.3g} from its layers run one at a time "
+        f"through torch.nn.{kind}; its forward is not the recurrence it claims"
+    )

@@ -83,3 +83,48 @@ def check_hx(
         return h_0, c_0
     _check_state("h_0", hx, expected(out_size), batch)
     return hx, None
+
+
+#: The dtypes PyTorch's recurrent kernels run in, and so the ones a trace supports.
+FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+def check_numbers(
+    module: nn.Module, x: torch.Tensor, h_0: torch.Tensor | None, c_0: torch.Tensor | None
+) -> None:
+    """Check dtypes, devices and that every number is finite, naming what is wrong.
+
+    ``x`` is the padded input. NaN or infinity anywhere would make every later step NaN,
+    and the trace could then only say "the numbers differ"; this says where it starts.
+    """
+    weights = dict(module.named_parameters())
+    first = next(iter(weights.values()))
+    dtype, device = first.dtype, first.device
+    if dtype not in FLOAT_DTYPES:
+        raise TypeError(
+            f"the module's weights are {dtype}; expected float16, bfloat16, float32 or float64"
+        )
+    for name, weight in weights.items():
+        if weight.dtype != dtype or weight.device != device:
+            raise TypeError(
+                f"the module's {name} is {weight.dtype} on {weight.device} but its other "
+                f"weights are {dtype} on {device}; call module.to() to make them agree"
+            )
+    tensors = {"x": x, "h_0": h_0, "c_0": c_0}
+    for name, tensor in tensors.items():
+        if tensor is None:
+            continue
+        if tensor.dtype != dtype:
+            raise TypeError(
+                f"{name} is {tensor.dtype} but the module's weights are {dtype}; "
+                f"convert it with {name}.to({dtype})"
+            )
+        if tensor.device != device:
+            raise ValueError(
+                f"{name} is on {tensor.device} but the module is on {device}; "
+                f"move it with {name}.to({str(device)!r})"
+            )
+    for name, tensor in {**tensors, **weights}.items():
+        if tensor is not None and not bool(torch.isfinite(tensor).all()):
+            what = name if name in tensors else f"the module's {name}"
+            raise ValueError(f"{what} contains NaN or infinity; a trace needs finite numbers")

@@ -623,3 +623,326 @@ def test_no_gradients_are_recorded():
     tr = lf.trace(module, x)
     recorded = [tr.output, tr.h_n, tr.c_n, tr.hidden(0, 0, 0), tr.cell(0, 0, 0)]
     assert not any(t.requires_grad for t in recorded)
+
+
+# --------------------------------------------------------------------------- 6. any trained model
+
+DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+
+def rounding_of(tensor: torch.Tensor) -> float:
+    """PyTorch's rounding for this tensor's arithmetic (TF32 in cuDNN for float32 on a GPU)."""
+    eps = torch.finfo(tensor.dtype).eps
+    if tensor.is_cuda and tensor.dtype == torch.float32 and torch.backends.cudnn.allow_tf32:
+        eps = max(eps, 2.0**-10)
+    return eps
+
+
+def near(actual: torch.Tensor, expected: torch.Tensor, eps: float, times: float = 8) -> bool:
+    """Equal up to ``times`` roundings of ``eps``, relative to the values (at least 1)."""
+    actual, expected = actual.double(), expected.double()
+    limit = times * eps * (1 + expected.abs())
+    return actual.shape == expected.shape and bool(((actual - expected).abs() <= limit).all())
+
+
+def as_dtype(case: Case, dtype: torch.dtype, device="cpu"):
+    """``case.build()`` with the module, input and states in ``dtype`` on ``device``."""
+    module, x, hx = case.build()
+    module.to(device=device, dtype=dtype)
+    x = x.to(device=device, dtype=dtype)
+    if hx is not None:
+        hx = (
+            tuple(s.to(device, dtype) for s in hx)
+            if isinstance(hx, tuple)
+            else hx.to(device, dtype)
+        )
+    return module, x, hx
+
+
+def assert_follows_torch(module, x, hx, tr) -> None:
+    """The trace of a module in any dtype on any device, checked against torch.
+
+    output/h_n/c_n are the module's; every layer's h at every step is the output of the
+    module cut after that layer (PyTorch's number); the last c is c_n; the gates and c
+    follow PyTorch's equations from the trace's own previous states, within rounding.
+    """
+    output, h_n, c_n = run_torch(module, x, hx)
+    assert same(tr.output, output)
+    assert same(tr.h_n, h_n)
+    assert same(tr.c_n, c_n)
+    dtype, device = module.weight_ih_l0.dtype, module.weight_ih_l0.device
+    eps = rounding_of(module.weight_ih_l0)
+    wide = first_layers(module, tr.num_layers).double()  # a float64 CPU copy
+    for layer in range(tr.num_layers):
+        cut = first_layers(module, layer + 1).to(device, dtype)
+        rows = (layer + 1) * tr.num_directions
+        expected, _, _ = run_torch(cut, x, first_states(hx, rows))
+        expected = time_major(padded(expected, tr.batch_first), tr)
+        assert near(layer_output(tr, layer), expected, eps), f"layer {layer}"
+    for layer, direction in cells(tr):
+        row = layer * tr.num_directions + direction
+        hidden = over_time(tr, tr.hidden, layer, direction)
+        assert hidden.dtype == dtype
+        assert hidden.device == device
+        for b, index in sequences(tr):
+            last = tr.final_step(direction, b)
+            assert near(tr.hidden(layer, direction, last)[index], h_n[row][index], eps)
+            if c_n is not None:
+                assert near(tr.cell(layer, direction, last)[index], c_n[row][index], eps)
+        # The equations, in float64 from the trace's states as recorded.
+        s = steps_of(tr, layer, direction)
+        x_, h_prev = s.x.double().cpu(), s.h_prev.double().cpu()
+        # Inputs and weights are exact in float64: what is left is rounding in the sums
+        # (sizes F and H) and of each recorded value.
+        scale = (x_.abs().sum(-1, keepdim=True) + h_prev.abs().sum(-1, keepdim=True) + 1) * 8
+        expected = reference_gates(wide, layer, direction, x_, h_prev)
+        for name, value in expected.items():
+            error = (s.gates[name].double().cpu() - value).abs()
+            assert (error <= eps * scale).all(), f"gate {name} of {layer}, {direction}"
+        if tr.kind == "LSTM":
+            g = {k: v.double().cpu() for k, v in s.gates.items()}
+            c_prev = s.c_prev.double().cpu()
+            c = g["f"] * c_prev + g["i"] * g["g"]
+            limit = 8 * eps * (1 + c_prev.abs() + c.abs())
+            assert ((s.c.double().cpu() - c).abs() <= limit).all(), f"c of {layer}, {direction}"
+
+
+SWEEP_DTYPES = [
+    (dtype, Case(kind, num_layers=2, bidirectional=bidirectional, proj_size=proj, mode=mode))
+    for dtype, kind, bidirectional, mode in itertools.product(
+        DTYPES, KINDS, (False, True), ("batched", "packed")
+    )
+    for proj in ((0, 2) if kind == "LSTM" else (0,))
+]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "case"), SWEEP_DTYPES, ids=lambda v: str(v).replace("torch.", "")
+)
+def test_every_dtype_follows_torch(dtype, case):
+    module, x, hx = as_dtype(case, dtype)
+    tr = lf.trace(module, x, hx)
+    assert_follows_torch(module, x, hx, tr)
+    assert module.weight_ih_l0.dtype == dtype, "the module keeps its dtype"
+    assert tr.hidden(0, 0, 0).dtype == dtype
+    assert tr.gates(0, 0, 0).keys() == set({"LSTM": "ifgo", "GRU": "rzn", "RNN": ""}[case.kind])
+
+
+def train(module: nn.Module, steps: int = 10) -> nn.Module:
+    """A few Adam steps on a small task (the running sum of the input's first feature)."""
+    optimiser = torch.optim.Adam(module.parameters(), lr=0.05)
+    head = nn.Linear(module.hidden_size * (2 if module.bidirectional else 1), 1)
+    optimiser.add_param_group({"params": head.parameters()})
+    for _ in range(steps):
+        x = torch.randn(12, 8, module.input_size)
+        target = x[..., :1].cumsum(0)
+        output, _ = module(x)
+        loss = F.mse_loss(head(output), target)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return module
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_trained_model_follows_torch(kind):
+    module = train(KINDS[kind](3, 6, num_layers=2, bidirectional=True, dropout=0.1))
+    assert module.training
+    x = torch.randn(9, 4, 3)
+    tr = lf.trace(module, x)
+    assert module.training, "the trace leaves the module in training mode"
+    assert_follows_torch(module, x, None, tr)
+    assert_steps_match_torch(module, tr)
+
+
+@pytest.mark.parametrize(
+    ("kind", "dtype"),
+    [
+        ("LSTM", torch.float32),
+        ("LSTM", torch.bfloat16),
+        ("LSTM", torch.float16),
+        ("GRU", torch.float32),
+        ("RNN", torch.float64),
+    ],
+)
+def test_saturated_weights_over_a_thousand_steps(kind, dtype):
+    """Weights ×10: gates saturate, the dynamics are chaotic, and rounding differences
+    between any two ways of computing grow along T. The trace still holds PyTorch's own h."""
+    torch.manual_seed(1)
+    module = KINDS[kind](4, 8, num_layers=2, bidirectional=True)
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.mul_(10)
+    module.to(dtype)
+    x = torch.randn(1000, 2, 4, dtype=dtype)
+    tr = lf.trace(module, x)
+    output, h_n, c_n = run_torch(module, x)
+    assert same(tr.output, output)
+    assert same(tr.h_n, h_n)
+    assert same(tr.c_n, c_n)
+    eps = rounding_of(module.weight_ih_l0)
+    for layer, direction in cells(tr):
+        row = layer * tr.num_directions + direction
+        last = tr.final_step(direction)
+        assert near(tr.hidden(layer, direction, last), h_n[row], eps)
+        if c_n is not None:
+            assert near(tr.cell(layer, direction, last), c_n[row], eps)
+    top = over_time(tr, tr.hidden, 1, 1)
+    assert near(top, output[..., 8:], eps)
+
+
+class Misreporting(nn.LSTM):
+    """An LSTM whose forward changes its output: not the recurrence it claims."""
+
+    factor = 1.01
+
+    def forward(self, x, hx=None):
+        output, state = super().forward(x, hx)
+        return output * self.factor, state
+
+
+class MisreportingState(nn.GRU):
+    """A GRU whose h_n is not its last step's h."""
+
+    def forward(self, x, hx=None):
+        output, h_n = super().forward(x, hx)
+        return output, h_n + 1e-3
+
+
+@pytest.mark.parametrize(("dtype", "factor"), [(torch.float32, 1.01), (torch.bfloat16, 1.1)])
+def test_a_module_whose_output_lies_is_named(dtype, factor):
+    """A lie of 1 % is one rounding in bfloat16, which no check can tell apart: 10 % is not."""
+    module = Misreporting(3, 5, num_layers=2, bidirectional=True).to(dtype)
+    module.factor = factor
+    with pytest.raises(
+        lf.TraceMismatchError, match=r"^layer 1, direction 0, step t = \d+ .*output"
+    ):
+        lf.trace(module, torch.randn(6, 2, 3, dtype=dtype))
+
+
+def test_a_module_whose_final_state_lies_is_named():
+    module = MisreportingState(3, 5, num_layers=2)
+    x = pack_padded_sequence(torch.randn(6, 2, 3), [4, 6], enforce_sorted=False)
+    with pytest.raises(lf.TraceMismatchError, match=r"^layer 0, direction 0, step t = 3 .*h_n"):
+        lf.trace(module, x)
+
+
+@pytest.mark.parametrize(("kind", "direction", "t"), [("LSTM", 0, 4), ("GRU", 1, 2), ("RNN", 1, 6)])
+def test_a_step_that_breaks_the_equations_is_named(monkeypatch, kind, direction, t):
+    """A kernel whose h at one step is off (here: layer 0's, changed after the run) is
+    caught at that step, by the local check, whatever the steps after it do."""
+    from lstm_figures import tracing
+
+    run_layers = tracing._run_layers
+
+    def off_by_a_little(*args):
+        runs = run_layers(*args)
+        runs[0].hidden[direction][t, 1, 0] += 0.01
+        return runs
+
+    monkeypatch.setattr(tracing, "_run_layers", off_by_a_little)
+    module = KINDS[kind](3, 5, num_layers=2, bidirectional=True)
+    with pytest.raises(
+        lf.TraceMismatchError,
+        match=rf"^layer 0, direction {direction}, step t = {t} \(sequence 1\)",
+    ):
+        lf.trace(module, torch.randn(8, 3, 3))
+
+
+def test_the_random_state_is_left_alone():
+    module, x, hx = Case(num_layers=2, bidirectional=True).build()
+    before = torch.random.get_rng_state()
+    lf.trace(module, x, hx)
+    assert torch.equal(torch.random.get_rng_state(), before)
+
+
+def test_a_wide_input_traces():
+    """100 000 input features: the rounding of such long sums is within the tolerance."""
+    module = nn.LSTM(100_000, 10)
+    x = torch.randn(3, 2, 100_000)
+    assert_steps_match_torch(module, lf.trace(module, x))
+
+
+@CUDA
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_cuda_follows_torch(kind, dtype):
+    case = Case(kind, num_layers=2, bidirectional=True, proj_size=2 if kind == "LSTM" else 0)
+    module, x, hx = as_dtype(case, dtype, device="cuda")
+    tr = lf.trace(module, x, hx)
+    assert module.weight_ih_l0.is_cuda
+    assert tr.h_n.is_cuda
+    assert_follows_torch(module, x, hx, tr)
+
+
+@CUDA
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
+def test_cuda_packed_and_saturated(dtype):
+    module = nn.LSTM(4, 16, num_layers=3, bidirectional=True)
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.mul_(10)
+    module.to("cuda", dtype)
+    x = torch.randn(500, 3, 4, device="cuda", dtype=dtype)
+    packed = pack_padded_sequence(x, [500, 120, 499], enforce_sorted=False)
+    tr = lf.trace(module, packed)
+    assert tr.lengths == [500, 120, 499]
+    fig = lf.draw("gates", tr)
+    assert fig.lstm_figures["trace"] is tr
+
+
+HALF_CONFIGS = (
+    ("LSTM", {"num_layers": 2, "bidirectional": True}),
+    ("LSTM", {"num_layers": 2, "proj_size": 2}),
+    ("GRU", {"num_layers": 2}),
+)
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=str)
+@pytest.mark.parametrize("name", lf.FIGURES)
+def test_every_figure_draws_a_half_precision_model(name, dtype):
+    """The first of a few models the figure accepts (some need two directions, a projection
+    or gates), in half precision: drawn from its own trace, in its own dtype."""
+    for kind, options in HALF_CONFIGS:
+        module = KINDS[kind](3, 4, **options).to(dtype)
+        try:
+            fig = lf.draw(name, module)
+        except ValueError:  # this figure is not for this model
+            continue
+        tr = fig.lstm_figures["trace"]
+        assert tr.input.dtype == dtype
+        assert tr.hidden(0, 0, 0).dtype == dtype
+        return
+    pytest.fail(f"no model drew {name}")
+
+
+# --------------------------------------------------------------------------- 7. command line
+
+
+def test_command_line_wide_input_draws(tmp_path):
+    from lstm_figures.cli import main
+
+    out = tmp_path / "x.png"
+    assert (
+        main(["draw", "stacked", "--input-size", "100000", "--hidden-size", "10", "-o", str(out)])
+        == 0
+    )
+    assert out.stat().st_size > 0
+
+
+def test_command_line_reports_a_mismatch_in_one_line(monkeypatch, tmp_path, capsys):
+    from lstm_figures import tracing
+    from lstm_figures.cli import TRACE_MISMATCH, main
+
+    def lying(*args):
+        raise lf.TraceMismatchError("layer 0, direction 0, step t = 2 (sequence 0): made up")
+
+    monkeypatch.setattr(tracing, "_check_module_against_layers", lying)
+    status = main(["shapes", "--input-size", "3", "--hidden-size", "4"])
+    captured = capsys.readouterr()
+    assert status == TRACE_MISMATCH == 3
+    assert (
+        captured.err
+        == "lstm-figures shapes: error: layer 0, direction 0, step t = 2 (sequence 0): made up\n"
+    )

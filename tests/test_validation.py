@@ -221,3 +221,83 @@ def test_accessor_rejects_out_of_range_index(kind, accessor, argument, limit, be
 def test_cell_state_only_exists_for_lstm(kind):
     with pytest.raises(ValueError, match=f"{kind} has no cell state"):
         traced(kind).cell(0, 0, 0)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def with_bad_number(kind: str, where: str, value: float):
+    """(module, x, hx) with ``value`` (NaN or infinity) at one place: x, h_0, c_0 or a weight."""
+    module = make(kind)
+    x = good_input(module)
+    shapes = state_shapes(module)
+    states = {name: torch.randn(shape) for name, shape in shapes.items()}
+    if where == "x":
+        x[STEPS - 1, 0, 1] = value
+    elif where in states:
+        states[where][1, 0, 0] = value
+    else:
+        with torch.no_grad():
+            getattr(module, where)[0, 0] = value
+    hx = tuple(states.values()) if kind == "LSTM" else states["h_0"]
+    return module, x, hx
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(
+    ("kind", "where"),
+    [
+        ("LSTM", "x"),
+        ("LSTM", "h_0"),
+        ("LSTM", "c_0"),
+        ("LSTM", "weight_hh_l1_reverse"),
+        ("GRU", "x"),
+        ("GRU", "h_0"),
+        ("RNN", "weight_ih_l0"),
+    ],
+)
+def test_rejects_nan_and_infinity_naming_where(kind, where, value):
+    module, x, hx = with_bad_number(kind, where, value)
+    with pytest.raises(ValueError, match=rf"^(the module's )?{where} contains NaN or infinity"):
+        lf.trace(module, x, hx)
+
+
+def test_rejects_nan_in_packed_input():
+    module = make("GRU")
+    x = good_input(module)
+    x[0, 2, 0] = float("nan")
+    packed = pack_padded_sequence(x, [STEPS, 2, STEPS, 1][:BATCH], enforce_sorted=False)
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
+        lf.trace(module, packed)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_rejects_input_of_another_dtype(kind):
+    module = make(kind).to(torch.float16)
+    x = good_input(module)  # float32
+    torch_rejects(module, x)
+    with pytest.raises(TypeError, match=r"^x is torch.float32 but the module's weights are torch"):
+        lf.trace(module, x)
+
+
+def test_rejects_state_of_another_dtype():
+    module = make("LSTM").double()
+    x = good_input(module).double()
+    h_0, c_0 = (torch.randn(shape) for shape in state_shapes(make("LSTM")).values())
+    with pytest.raises(TypeError, match=r"^h_0 is torch.float32 but .* torch.float64"):
+        lf.trace(module, x, (h_0.double().float(), c_0.double()))
+
+
+def test_rejects_input_on_another_device():
+    module = make("LSTM")
+    x = good_input(module).to("meta")
+    with pytest.raises(ValueError, match=r"^x is on meta but the module is on cpu"):
+        lf.trace(module, x)
+
+
+def test_rejects_weights_of_mixed_dtypes():
+    module = make("RNN")
+    module.weight_hh_l1.data = module.weight_hh_l1.data.double()
+    torch_rejects(module, good_input(module))
+    with pytest.raises(TypeError, match=r"^the module's weight_hh_l1 is torch.float64 on cpu but"):
+        lf.trace(module, good_input(module))

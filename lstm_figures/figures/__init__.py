@@ -93,7 +93,9 @@ def to_trace(
         from lstm_figures.validation import check_module
 
         check_module(module_or_trace)
-        x = default_input(name, module_or_trace)
+        # In the module's dtype and on its device: a float16 model on a GPU gets its input there.
+        weight = next(module_or_trace.parameters())
+        x = default_input(name, module_or_trace).to(device=weight.device, dtype=weight.dtype)
     return trace(module_or_trace, x, hx)
 
 
