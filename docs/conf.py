@@ -12,6 +12,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import lstm_figures
+
 # The repository root: conf.py runs from a per-language copy under docs/_build/src/<lang>/,
 # or from docs/ itself.
 REPO = Path(os.environ.get("LSTM_FIGURES_REPO", Path(__file__).resolve().parent.parent))
@@ -51,8 +53,9 @@ html_favicon = "_static/favicon.svg"
 html_css_files = ["custom.css"]
 html_js_files = ["focusable_code.js"]  # keyboard access to code blocks that scroll
 # --- explorable figures: explore.js and explore.css ship inside the package (notebooks
-# inline them too), and are served from there.
-html_static_path.append(str(REPO / "lstm_figures" / "static"))
+# inline them too), and are served from there (the package in use, so that a copy of
+# docs/ elsewhere finds them too; importing lstm_figures does not import torch).
+html_static_path.append(str(Path(lstm_figures.__file__).parent / "static"))
 html_css_files.append("explore.css")
 html_js_files.append("explore.js")
 html_last_updated_fmt = None  # no build dates in pages: same sources, same bytes
