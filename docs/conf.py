@@ -36,6 +36,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "untranslated",
     "theme_strings",
+    "chapter_figure",
 ]
 
 # gallery/ holds the examples' sources: sphinx-gallery reads them, Sphinx reads its output.
