@@ -36,6 +36,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "untranslated",
     "theme_strings",
+    "landmarks",
     "chapter_figure",
 ]
 

@@ -33,7 +33,7 @@ def test_there_are_examples() -> None:
 
 
 def test_front_page_lists_every_chapter_in_order() -> None:
-    """"How to read it" names every gallery example, in the order of the gallery."""
+    """ "How to read it" names every gallery example, in the order of the gallery."""
     index = (REPO / "docs" / "index.rst").read_text(encoding="utf-8")
     section = index.split("How to read it", 1)[1]
     listed = re.findall(r":ref:`(sphx_glr_auto_examples_\w+\.py)`", section)

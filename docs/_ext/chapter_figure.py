@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -41,10 +42,25 @@ class ChapterFigure(SphinxDirective):
     """Show image ``:number:`` of a gallery example, with the directive's content as caption."""
 
     required_arguments = 1  # the example's file name without .py, e.g. plot_06_state_locations
-    option_spec = {"number": directives.positive_int}
+    option_spec: ClassVar[dict] = {"number": directives.positive_int}
     has_content = True
 
     def run(self) -> list[nodes.Node]:
+        figure = nodes.figure(classes=["chapter-figure"])
+        # Extracting messages runs no example (plot_gallery=0): there is only the caption.
+        if self.env.app.builder.name != "gettext":
+            figure += self.parse_text_to_nodes("\n".join(self._image_blocks()))
+        if self.content:
+            text = " ".join(line.strip() for line in self.content)
+            inline, messages = self.parse_inline(text, lineno=self.content_offset + 1)
+            caption = nodes.caption(text, "", *inline)
+            # A caption without a source is not offered for translation.
+            caption.source, caption.line = self.get_source_info()
+            figure += caption
+            figure += messages
+        return [figure]
+
+    def _image_blocks(self) -> list[str]:
         example, number = self.arguments[0], self.options.get("number", 1)
         gallery = Path(self.env.srcdir) / self.config.sphinx_gallery_conf["gallery_dirs"]
         pages = sorted(gallery.rglob(f"{example}.rst"))
@@ -54,14 +70,7 @@ class ChapterFigure(SphinxDirective):
         blocks = image_blocks(pages[0].read_text(encoding="utf-8"), example, number)
         if not blocks:
             raise ExtensionError(f"chapter-figure: {pages[0].name} has no image {number}")
-        figure = nodes.figure(classes=["chapter-figure"])
-        figure += self.parse_text_to_nodes("\n".join(blocks))
-        if self.content:
-            text = " ".join(line.strip() for line in self.content)
-            inline, messages = self.parse_inline(text, lineno=self.content_offset + 1)
-            figure += nodes.caption(text, "", *inline)
-            figure += messages
-        return [figure]
+        return blocks
 
 
 def setup(app):
