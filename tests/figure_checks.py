@@ -14,7 +14,7 @@ import torch
 
 import lstm_figures as lf
 from lstm_figures.figures import build
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts.text import block_width
 from lstm_figures.layout import Arrow, Box, Layout, Text
 from lstm_figures.models import build_module, example_input
 
@@ -176,7 +176,7 @@ def assert_inside_figure(layout: Layout) -> None:
         assert inside(layout, *arrow.start)
         assert inside(layout, *arrow.end)
     for text in layout.of_type(Text):
-        widest = g.block_width(text.text.split("\n"), text.size)
+        widest = block_width(text.text.split("\n"), text.size)
         left = {"left": text.x, "center": text.x - widest / 2, "right": text.x - widest}[text.ha]
         assert left >= 0, text.text
         assert left + widest <= layout.width + 0.05, text.text

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lstm_figures as lf
-from lstm_figures.figures import build, data_cube
+from lstm_figures.figures import build
+from lstm_figures.figures.parts import value_grid
 from lstm_figures.layout import Box, Layout, Polygon, Text, elide
 from lstm_figures.models import build_module, example_input
 
@@ -64,7 +65,7 @@ def shapes_shown(layout: Layout) -> Counter:
 
 
 def kept(size: int) -> list[int]:
-    return [i for i in elide(size, data_cube.SHOWN) if i is not None]
+    return [i for i in elide(size, value_grid.SHOWN) if i is not None]
 
 
 def valued(layout: Layout, kind: type) -> list[float]:

@@ -8,6 +8,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 import lstm_figures as lf
 from lstm_figures.figures import build, gates
+from lstm_figures.figures.parts import gate_paths, gate_values
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, elide
 from lstm_figures.models import build_module, example_input
@@ -39,12 +40,12 @@ def columns(layout) -> list[list[float]]:
 
 
 def kept(vector: torch.Tensor) -> list[float]:
-    return [float(vector[i]) for i in elide(vector.numel(), gates.SLOTS) if i is not None]
+    return [float(vector[i]) for i in elide(vector.numel(), gate_paths.SLOTS) if i is not None]
 
 
 def expected_columns(tr, layer, direction, t, sequence=0) -> list[list[float]]:
     """What the figure must show, read straight from the trace (left to right)."""
-    values = gates.cell_values(tr, layer, direction, t, sequence)
+    values = gate_values.cell_values(tr, layer, direction, t, sequence)
     drawn = [values.c_prev, values.h_prev, values.x]
     drawn += [values.gates[name] for name in gates.DRAWN_GATES]
     drawn += [values.h, values.c]

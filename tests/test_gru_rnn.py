@@ -13,7 +13,7 @@ from torch import nn
 
 import lstm_figures as lf
 from lstm_figures.figures import build
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts.grid import grid_axes
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Text
 from lstm_figures.models import build_module, example_input
@@ -63,7 +63,7 @@ def test_h_n_has_the_lstm_layout(config):
     layout = build("gru_rnn", lf.trace(module, x), "en")
     assert f"h_n {tuple(h_n.shape)} = (L·D, N, H), the same layout" in " ".join(layout.texts)
     ends = {int(H_N.fullmatch(t.text)[1]): t for t in layout.of_type(Text) if H_N.fullmatch(t.text)}
-    layers = [layer for layer in g.grid_axes(lf.trace(module, x))[1] if layer is not None]
+    layers = [layer for layer in grid_axes(lf.trace(module, x))[1] if layer is not None]
     assert set(ends) == {layer * directions + d for layer in layers for d in range(directions)}
     cells = [b for b in layout.of_type(Box) if b.size == 6.5 and b.x > 0.5]  # not the legend
     grid_left, grid_right = min(b.x for b in cells), max(b.x + b.w for b in cells)

@@ -14,6 +14,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import lstm_figures as lf
 from lstm_figures.figures import build, default_input, packed
+from lstm_figures.figures.parts import packed_grid, packed_strip
 from lstm_figures.layout import Box, Polygon, Text, elide
 from lstm_figures.models import build_module, example_input
 from lstm_figures.tracing import TraceMismatchError
@@ -140,7 +141,7 @@ def test_strip_shows_the_packed_order(config):
     assert drawn  # at least the first and the last time step
     assert {0, steps - 1} <= set(drawn)
     for t, shown in drawn.items():
-        kept = [i for i in elide(len(groups[t]), packed._GROUP_SLOTS) if i is not None]
+        kept = [i for i in elide(len(groups[t]), packed_strip.GROUP_SLOTS) if i is not None]
         assert shown == groups[t][kept].tolist(), t
 
 
@@ -171,17 +172,19 @@ def test_cells_mark_final_steps_and_padding(config):
     _, lengths = pad_packed_sequence(x_packed)
     lengths = lengths.tolist()
     steps = max(lengths)
-    cells = [b for b in layout.of_type(Box) if b.w == packed._CELL_W]
+    cells = [b for b in layout.of_type(Box) if b.w == packed_grid.CELL_W]
     finals = [b for b in cells if b.edge == "highlight"]
     padding = [
-        p for p in layout.of_type(Polygon) if p.alpha < 1 and abs(width(p) - packed._CELL_W) < 1e-9
+        p
+        for p in layout.of_type(Polygon)
+        if p.alpha < 1 and abs(width(p) - packed_grid.CELL_W) < 1e-9
     ]
     assert len(finals) == len(lengths)  # T <= 7 and N <= 5: nothing is elided
     assert len(cells) == sum(lengths)
     assert len(padding) == sum(steps - length for length in lengths)
     zeros = [t for t in layout.of_type(Text) if t.text == "0" and t.role == "output"]
     assert len(zeros) == sum(length < steps for length in lengths)  # output[-1] is padding
-    backward = [b for b in layout.of_type(Box) if b.edge == "backward" and b.w > packed._CELL_W]
+    backward = [b for b in layout.of_type(Box) if b.edge == "backward" and b.w > packed_grid.CELL_W]
     assert len(backward) == (len(lengths) if module.bidirectional else 0)
 
 

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 import lstm_figures as lf
-from lstm_figures.figures import build, gates
+from lstm_figures.figures import build
+from lstm_figures.figures.parts import gate_paths
 from lstm_figures.layout import Box, elide
 from lstm_figures.models import build_module, example_input
 
@@ -74,8 +75,12 @@ def test_c_keeps_hidden_size_and_h_gets_proj_size(config):
     layout = build("projection", tr, "en")
     state = [b for b in layout.of_type(Box) if b.role == "state"]
     hidden = [b for b in layout.of_type(Box) if b.role == "hidden"]
-    assert len(state) == len([i for i in elide(module.hidden_size, gates.SLOTS) if i is not None])
-    assert len(hidden) == len([i for i in elide(module.proj_size, gates.SLOTS) if i is not None])
+    assert len(state) == len(
+        [i for i in elide(module.hidden_size, gate_paths.SLOTS) if i is not None]
+    )
+    assert len(hidden) == len(
+        [i for i in elide(module.proj_size, gate_paths.SLOTS) if i is not None]
+    )
     assert f"P = {module.proj_size} rows" in layout.texts
     assert f"H = {module.hidden_size} columns" in layout.texts
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from lstm_figures.figures.data_cube import flat_grid, make_axis, value_limit
+from lstm_figures.figures.parts.value_grid import flat_grid, make_axis, value_limit
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Layout, Text
 from lstm_figures.tracing import Trace

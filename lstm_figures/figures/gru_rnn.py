@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from functools import partial
 
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts.grid import cell_grid
+from lstm_figures.figures.parts.grid_links import band_links, inputs_and_gaps, output_strip
+from lstm_figures.figures.parts.grid_margins import cell_rows, grid_margins, output_shape_label
+from lstm_figures.figures.parts.text import (
+    CELL_TEXT_SIZE,
+    MONO_SIZE,
+    ROW_LABEL_SIZE,
+    block_width,
+    figure_title,
+    title_width,
+)
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Text
 from lstm_figures.tracing import GATE_NAMES, Trace
 
-_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE, g.CELL_TEXT_SIZE
+_LABEL_SIZE, _MONO_SIZE, _GATE_SIZE = ROW_LABEL_SIZE, MONO_SIZE, CELL_TEXT_SIZE
 _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _LEGEND_TEXT_X = 0.75
 _INPUT_Y = 0.85  # above the legend
@@ -24,25 +34,25 @@ def build(tr: Trace, labels: Labels) -> Layout:
         )
     legend = _legend(tr, labels)
     input_y = _LEGEND_BOTTOM + _LEGEND_PITCH * (len(legend) - 1) + _INPUT_Y
-    margins = g.grid_margins(tr, labels, partial(_h_n_name, tr))
-    grid = g.cell_grid(tr, margins.left, input_y + 0.62)
+    margins = grid_margins(tr, labels, partial(_h_n_name, tr))
+    grid = cell_grid(tr, margins.left, input_y + 0.62)
     top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
     title = labels("gru_rnn_title", layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
         grid.span[1] + margins.right + 0.2,
-        _LEGEND_TEXT_X + g.block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
-        g.title_width(title),
+        _LEGEND_TEXT_X + block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
+        title_width(title),
     )
     height = top_bar + 0.85
     layout = Layout(width=width, height=height)
     layout.alt = _alt(tr, labels)
-    layout.add(g.title(title, width, height))
+    layout.add(figure_title(title, width, height))
     cell_text = _cell_text(tr, labels)
     for band, layer in grid.bands():
         # Only h is carried, so every entry of h_n is in its row's colour.
         names = [_h_n_name(tr, layer, d) for d in range(tr.num_directions)]
         layout.add(
-            *g.cell_rows(
+            *cell_rows(
                 grid,
                 labels,
                 band,
@@ -53,20 +63,20 @@ def build(tr: Trace, labels: Labels) -> Layout:
                 cell_text=cell_text,
             )
         )
-    layout.add(*g.band_links(grid))
-    layout.add(*g.output_strip(grid, tr, labels, top_bar))
+    layout.add(*band_links(grid))
+    layout.add(*output_strip(grid, tr, labels, top_bar))
     layout.add(
         Text(
             grid.span[1] + margins.overhang + 0.15,
             top_bar,
-            g.output_shape_label(tr, labels),
+            output_shape_label(tr, labels),
             size=_MONO_SIZE,
             ha="left",
             family="mono",
             role="output",
         )
     )
-    layout.add(*g.inputs_and_gaps(grid, labels, input_y, top_bar))
+    layout.add(*inputs_and_gaps(grid, labels, input_y, top_bar))
     layout.add(*_legend_elements(tr, labels, legend))
     return layout
 

@@ -6,7 +6,14 @@ import math
 import re
 from dataclasses import dataclass
 
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts.text import (
+    block_width,
+    dots,
+    figure_title,
+    text_lines,
+    text_width,
+    title_width,
+)
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Box, Element, Layout, Text, elide
 from lstm_figures.tracing import GATE_NAMES, Trace
@@ -100,8 +107,8 @@ def build(tr: Trace, labels: Labels) -> Layout:
     width = max(
         anatomy_w,
         table_width + 0.3,
-        0.3 + g.text_width(total_line, _SIZE) + 0.3,
-        g.title_width(title),
+        0.3 + text_width(total_line, _SIZE) + 0.3,
+        title_width(title),
     )
     # Bottom up: the total, the table, the anatomy of layer 0, the title.
     table_top = 0.35 + 0.2 + table_h
@@ -109,7 +116,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     height = anatomy_top + 1.55
     layout = Layout(width=width, height=height)
     layout.alt = _alt(tr, labels, first, kinds, blocks, total)
-    layout.add(g.title(title, width, height))
+    layout.add(figure_title(title, width, height))
     layout.add(*_anatomy(tr, labels, first, kinds, blocks, top=anatomy_top))
     layout.add(*_table(labels, table, columns, table_top))
     last = next(r for r in reversed(table) if r.layer is not None).params[kinds[0]]
@@ -145,8 +152,8 @@ def _anatomy(
     """Layer 0's weights and biases side by side, their rows split into the gates' blocks."""
     gate_texts = [_gate_label(tr, labels, name) for name, _, _ in blocks]
     rows_texts = [labels("params_rows", start=start, stop=stop) for _, start, stop in blocks]
-    rows_x = 0.3 + g.block_width(gate_texts, _SIZE) + 0.15
-    x = rows_x + g.block_width(rows_texts, _MONO) + 0.3
+    rows_x = 0.3 + block_width(gate_texts, _SIZE) + 0.15
+    x = rows_x + block_width(rows_texts, _MONO) + 0.3
     key = "params_anatomy" if tr.kind != "RNN" else "params_anatomy_rnn"
     order = labels("params_order_join").join(name for name, _, _ in blocks if name)
     elements: list[Element] = [
@@ -165,7 +172,7 @@ def _anatomy(
             continue  # not split into gates: drawn apart below
         w = _width(param.shape[1]) if len(param.shape) == 2 else _BIAS_W
         note = _columns_note(labels, kind, param).split("\n")
-        slot = max(w, g.block_width(note, _SMALL), g.text_width(param.name, _MONO))
+        slot = max(w, block_width(note, _SMALL), text_width(param.name, _MONO))
         left = x + (slot - w) / 2
         for row, (name, _, _) in enumerate(blocks):
             elements.append(
@@ -182,7 +189,7 @@ def _anatomy(
             )
         elements += [
             *_name_and_shape(labels, param, x + slot / 2, top),
-            *g.text_lines(x + slot / 2, bottom - 0.3, note, _SMALL, 0.18, role="muted"),
+            *text_lines(x + slot / 2, bottom - 0.3, note, _SMALL, 0.18, role="muted"),
         ]
         x += slot + 0.35
     if "weight_hr" in first:
@@ -205,7 +212,7 @@ def right_edge(elements: list[Element]) -> float:
         if isinstance(e, Box):
             edges.append(e.x + e.w)
         elif isinstance(e, Text):
-            w = g.text_width(e.text, e.size)
+            w = text_width(e.text, e.size)
             edges.append(e.x + {"left": w, "center": w / 2, "right": 0.0}[e.ha])
     return max(edges)
 
@@ -224,11 +231,11 @@ def _projection(labels: Labels, param: Parameter, x: float, top: float) -> list[
     rows, cols = param.shape
     w, h = _width(cols), min(_BAND_H * 2, 0.12 + 0.06 * rows)
     note = labels("params_projection", h=cols, p=rows).split("\n")
-    slot = max(w, g.block_width(note, _SMALL), g.text_width(param.name, _MONO))
+    slot = max(w, block_width(note, _SMALL), text_width(param.name, _MONO))
     return [
         Box(x + (slot - w) / 2, top - h, w, h, role="hidden", rounded=False, linewidth=0.8),
         *_name_and_shape(labels, param, x + slot / 2, top),
-        *g.text_lines(x + slot / 2, top - h - 0.3, note, _SMALL, 0.18, role="muted"),
+        *text_lines(x + slot / 2, top - h - 0.3, note, _SMALL, 0.18, role="muted"),
     ]
 
 
@@ -299,24 +306,24 @@ class TableColumns:
         block = sum(self.chars) + len(_GAP) * (len(self.chars) - 1)
         return max(
             self.block_x + block * _MONO_ADVANCE * _MONO / 72,
-            self.count_x + g.text_width(self.count_header, _SIZE),
+            self.count_x + text_width(self.count_header, _SIZE),
         )
 
 
 def _table_columns(labels: Labels, kinds: list[str], rows: list[TableRow]) -> TableColumns:
     """Columns: suffix, layer and direction, then the block of shapes and the count."""
     drawn = [r for r in rows if r.layer is not None]
-    suffix_w = g.block_width(
+    suffix_w = block_width(
         [labels("params_suffix")] + [r.params[kinds[0]].suffix for r in drawn], _SIZE
     )
-    layer_w = g.block_width([labels("params_layer")] + [_row_name(labels, r) for r in drawn], _SIZE)
+    layer_w = block_width([labels("params_layer")] + [_row_name(labels, r) for r in drawn], _SIZE)
     chars = [
         max(len(kind), *(len(_shape(labels, r.params[kind].shape)) for r in drawn))
         for kind in kinds
     ]
     count_header = labels("params_count")
     # The count header is a word (not monospaced): its column is as wide as it is.
-    header_chars = round(g.text_width(count_header, _SIZE) / (_MONO_ADVANCE * _MONO / 72))
+    header_chars = round(text_width(count_header, _SIZE) / (_MONO_ADVANCE * _MONO / 72))
     chars.append(max(header_chars, *(len(str(r.count)) for r in drawn)))
     layer_x = 0.3 + suffix_w + 0.3
     return TableColumns(
@@ -351,7 +358,7 @@ def _table(
     for number, row in enumerate(rows, start=1):
         y = top - _ROW * number
         if row.layer is None:
-            elements.append(g.dots(columns.layer_x + 0.3, y, vertical=True))
+            elements.append(dots(columns.layer_x + 0.3, y, vertical=True))
             continue
         role = "backward" if row.direction else "text"
         suffix = next(iter(row.params.values())).suffix

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lstm_figures.figures import gates
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts import gate_paths, gate_values
+from lstm_figures.figures.parts.text import (
+    block_width,
+    dots,
+    figure_title,
+    text_lines,
+    text_width,
+    title_width,
+)
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Text, elide
 from lstm_figures.tracing import Trace
 
 _CELL = 0.17  # a cell of the weight_hr grid
 _GAP = 0.12  # its elided row or column
-_SLOTS = gates.SLOTS
+_SLOTS = gate_paths.SLOTS
 _NOTE_Y = 0.3  # the note under the shape table
 _ROW_PITCH = 0.27  # lines of the shape table
 _MONO, _SIZE = 8.5, 8.5
@@ -60,15 +67,15 @@ class Matrix:
                         Box(x, y - _CELL, _CELL, _CELL, role="cell", rounded=False, linewidth=0.5)
                     )
                 elif row is None and col is not None:
-                    elements.append(g.dots(x + _CELL / 2, y - _GAP / 2, vertical=True, pitch=0.03))
+                    elements.append(dots(x + _CELL / 2, y - _GAP / 2, vertical=True, pitch=0.03))
                 elif col is None and row is not None:
-                    elements.append(g.dots(x + _GAP / 2, y - _CELL / 2, pitch=0.03))
+                    elements.append(dots(x + _GAP / 2, y - _CELL / 2, pitch=0.03))
         return elements
 
 
 def parameter(name: str, layer: int = 0, direction: int = 0) -> str:
     """A parameter's name, e.g. ``weight_hr_l0`` or ``weight_hh_l1_reverse``."""
-    return gates.weight_name(name, layer, direction)
+    return gate_values.weight_name(name, layer, direction)
 
 
 def shape_rows(tr: Trace) -> list[tuple[str, tuple[int, ...], str, str]]:
@@ -107,36 +114,36 @@ def build(tr: Trace, labels: Labels) -> Layout:
     table_top = _NOTE_Y + 0.35 + _ROW_PITCH * (len(table) - 1)
     rows, cols = tuple(elide(proj, _SLOTS)), tuple(elide(hidden, _SLOTS))
     matrix_h = Matrix.extent(rows)
-    c_height = gates.column(hidden, 0, 0).height
+    c_height = gate_paths.column(hidden, 0, 0).height
     chain_y = table_top + 0.45 + max(c_height / 2 + 0.55, matrix_h / 2 + 0.6)
-    c_col = gates.column(hidden, 1.0, chain_y)
-    gated = gates.column(hidden, 3.0, chain_y)
+    c_col = gate_paths.column(hidden, 1.0, chain_y)
+    gated = gate_paths.column(hidden, 3.0, chain_y)
     matrix = Matrix(4.1, chain_y + matrix_h / 2, rows, cols)
     matrix_right = matrix.left + matrix.width
-    h_col = gates.column(proj, matrix_right + 1.0, chain_y)
+    h_col = gate_paths.column(proj, matrix_right + 1.0, chain_y)
 
-    name_w = max(g.text_width(f"{name}: {labels.shape(shape)}", _MONO) for name, shape, *_ in table)
-    symbols_w = max(g.text_width(symbols, _MONO) for *_, symbols, _ in table)
+    name_w = max(text_width(f"{name}: {labels.shape(shape)}", _MONO) for name, shape, *_ in table)
+    symbols_w = max(text_width(symbols, _MONO) for *_, symbols, _ in table)
     why_x = 0.6 + name_w + symbols_w + 0.5
     title = labels("proj_title", proj=proj, hidden=hidden)
     notes = [labels(why) for *_, why in table]
     to_output = labels("proj_to_output")
     width = max(
-        h_col.right + 0.4 + g.text_width(labels("proj_to_next"), _SIZE) + 0.3,
-        h_col.x + g.text_width(to_output, _SIZE) / 2 + 0.3,
-        why_x + g.block_width(notes, _SIZE) + 0.3,
-        g.title_width(title),
+        h_col.right + 0.4 + text_width(labels("proj_to_next"), _SIZE) + 0.3,
+        h_col.x + text_width(to_output, _SIZE) / 2 + 0.3,
+        why_x + block_width(notes, _SIZE) + 0.3,
+        title_width(title),
     )
     height = max(h_col.top + 1.05, matrix.top + 0.6, c_col.top + 0.55) + 0.6
     layout = Layout(width=width, height=height)
-    layout.add(g.title(title, width, height))
+    layout.add(figure_title(title, width, height))
     layout.alt = _alt(tr, labels, table)
 
     # Strong fills for c and h, with pale lines between their units.
-    layout.add(*gates.column_cells(c_col, None, role="state", edge="cell"))
-    layout.add(*gates.column_cells(gated, None))
+    layout.add(*gate_paths.column_cells(c_col, None, role="state", edge="cell"))
+    layout.add(*gate_paths.column_cells(gated, None))
     layout.add(*matrix.cells())
-    layout.add(*gates.column_cells(h_col, None, role="hidden", edge="cell"))
+    layout.add(*gate_paths.column_cells(h_col, None, role="hidden", edge="cell"))
     layout.add(
         *_captions(c_col, "$c_t$", c_shape, "state"),
         *_captions(gated, "$o \\odot \\tanh(c_t)$", c_shape, "text"),
@@ -180,7 +187,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
         Arrow((h_col.x, h_col.top + 0.58), (h_col.x, h_col.top + 0.85), role="hidden"),
         Text(h_col.x, h_col.top + 0.97, to_output, size=_SIZE),
         Arrow((c_col.x, c_col.bottom), (c_col.x, c_col.bottom - 0.3), role="state"),
-        *g.text_lines(
+        *text_lines(
             c_col.x - 0.15,
             c_col.bottom - 0.5,
             labels("proj_c_next", hidden=hidden).split("\n"),
@@ -204,7 +211,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     return layout
 
 
-def _captions(col: gates.Column, symbol: str, shape: str, role: str) -> list[Text]:
+def _captions(col: gate_paths.Column, symbol: str, shape: str, role: str) -> list[Text]:
     """A vector's symbol above it, and its shape across the batch under the symbol."""
     return [
         Text(col.x, col.top + 0.4, symbol, size=11, role=role),

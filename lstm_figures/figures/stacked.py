@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import math
 
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts.grid import Grid, grid_axes
+from lstm_figures.figures.parts.grid_links import (
+    carry_arrows,
+    layer_gap_marks,
+    row_ends,
+    time_gap_marks,
+    time_labels,
+)
+from lstm_figures.figures.parts.tensors import input_at
+from lstm_figures.figures.parts.text import block_width, dots, figure_title, text_width, title_width
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Arrow, Box, Element, Layout, Polygon, Text, elide
 from lstm_figures.tracing import Trace
@@ -32,7 +41,7 @@ def _units_row(x_centre: float, y: float, count: int, role: str) -> tuple:
     for index, unit in enumerate(slots):
         x = first + _UNIT_PITCH * index
         if unit is None:
-            elements.append(g.dots(x, y, pitch=0.045))
+            elements.append(dots(x, y, pitch=0.045))
             continue
         xs.append(x)
         elements.append(_circle(x, y, role))
@@ -71,12 +80,12 @@ def _layer_shapes(tr: Trace, layer: int) -> list[tuple[str, str]]:
 
 
 def build(tr: Trace, labels: Labels) -> Layout:
-    steps, layers = g.grid_axes(tr)
+    steps, layers = grid_axes(tr)
     legend = _legend_entries(tr, labels)
     input_y = _LEGEND_BOTTOM + _LEGEND_PITCH * (len(legend) - 1) + 0.85
     unit_slots = max(len(elide(n, _UNITS_SHOWN)) for n in (tr.input_size, tr.hidden_size))
     cell_w = _UNIT_PITCH * unit_slots + _CELL_PAD
-    grid = g.Grid(
+    grid = Grid(
         steps=steps,
         layers=layers,
         directions=1,
@@ -94,34 +103,34 @@ def build(tr: Trace, labels: Labels) -> Layout:
     title = labels(title_key, layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
         grid.span[1] + 0.35 + _shapes_width(tr, labels),
-        g.title_width(title),
-        _LEGEND_TEXT_X + g.block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
+        title_width(title),
+        _LEGEND_TEXT_X + block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
     )
     height = top + 1.0
     layout = Layout(width=width, height=height)
     _describe(layout, tr, labels)
-    layout.add(g.title(title, width, height))
+    layout.add(figure_title(title, width, height))
     layout.add(*_columns(grid, tr, labels))
     layout.add(*_rows(grid, tr, labels))
     layout.add(*_column_highlight(grid, tr, labels, top))
-    layout.add(*g.time_labels(grid, labels, input_y - 0.36))
+    layout.add(*time_labels(grid, labels, input_y - 0.36))
     gap_points = [(input_y, None)] + [(grid.y(band), None) for band, _ in grid.bands()]
-    layout.add(*g.time_gap_marks(grid, gap_points))
-    layout.add(*g.layer_gap_marks(grid, 0.5))
+    layout.add(*time_gap_marks(grid, gap_points))
+    layout.add(*layer_gap_marks(grid, 0.5))
     layout.add(*_legend(legend))
     return layout
 
 
 def _shapes_width(tr: Trace, labels: Labels) -> float:
     """Room for the shapes written right of the grid."""
-    names = [("x_t", tuple(g.input_at(tr, 0).shape)), *_layer_shapes(tr, 0)]
+    names = [("x_t", tuple(input_at(tr, 0).shape)), *_layer_shapes(tr, 0)]
     return max(
-        g.text_width(labels("shape_of", name=name, shape=labels.shape(shape)), _SMALL_SIZE)
+        text_width(labels("shape_of", name=name, shape=labels.shape(shape)), _SMALL_SIZE)
         for name, shape in names
     )
 
 
-def _input_y(grid: g.Grid) -> float:
+def _input_y(grid: Grid) -> float:
     """Height of the input row: one band below layer 0."""
     return grid.base - grid.band
 
@@ -132,7 +141,7 @@ def _describe(layout: Layout, tr: Trace, labels: Labels) -> None:
         "layers": tr.num_layers,
         "kind": tr.kind,
         "steps": tr.seq_len,
-        "x_shape": labels.shape(tuple(g.input_at(tr, 0).shape)),
+        "x_shape": labels.shape(tuple(input_at(tr, 0).shape)),
         "features": tr.input_size,
         "units": tr.hidden_size,
         "h_shape": labels.shape(shapes["h_t"]),
@@ -143,7 +152,7 @@ def _describe(layout: Layout, tr: Trace, labels: Labels) -> None:
         layout.alt = labels("stacked_alt_h_only", **values)
 
 
-def _columns(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
+def _columns(grid: Grid, tr: Trace, labels: Labels) -> list[Element]:
     """The unit rows of every drawn column, joined upwards like a feed-forward net."""
     elements: list[Element] = []
     for slot, _ in grid.columns():
@@ -177,7 +186,7 @@ def _columns(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
     return elements
 
 
-def _rows(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
+def _rows(grid: Grid, tr: Trace, labels: Labels) -> list[Element]:
     """(h, c) carried right along each layer, with names on the left and shapes on the right."""
     has_cell = tr.kind == "LSTM"
     carried = [("hidden", _STATE_OFFSET if has_cell else 0.0, "h")]
@@ -191,7 +200,7 @@ def _rows(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
         Text(
             right,
             input_y,
-            labels("shape_of", name="x_t", shape=labels.shape(tuple(g.input_at(tr, 0).shape))),
+            labels("shape_of", name="x_t", shape=labels.shape(tuple(input_at(tr, 0).shape))),
             size=_SMALL_SIZE,
             ha="left",
             family="mono",
@@ -202,8 +211,8 @@ def _rows(grid: g.Grid, tr: Trace, labels: Labels) -> list[Element]:
         y = grid.y(band)
         elements += _row_names(y, labels("layer_n", n=layer), units, "hidden")
         for role, offset, symbol in carried:
-            elements += g.carry_arrows(grid, band, 0, role=role, offset=offset)
-            arrows, start, _ = g.row_ends(grid, band, 0, role=role, offset=offset)
+            elements += carry_arrows(grid, band, 0, role=role, offset=offset)
+            arrows, start, _ = row_ends(grid, band, 0, role=role, offset=offset)
             elements += arrows
             elements.append(
                 Text(start[0] - 0.04, start[1], symbol, size=_SMALL_SIZE, role=role, ha="right")
@@ -231,7 +240,7 @@ def _row_names(y: float, name: str, count: str, role: str) -> list[Text]:
     ]
 
 
-def _column_highlight(grid: g.Grid, tr: Trace, labels: Labels, top: float) -> list[Element]:
+def _column_highlight(grid: Grid, tr: Trace, labels: Labels, top: float) -> list[Element]:
     """A dashed frame around the first column: one time step is a feed-forward net."""
     sizes = [str(tr.input_size)] + [
         labels("ellipsis") if layer is None else str(tr.hidden_size) for layer in grid.layers

@@ -6,14 +6,31 @@ from functools import partial
 
 import torch
 
-from lstm_figures.figures import grid as g
+from lstm_figures.figures.parts.grid import Grid, cell_grid
+from lstm_figures.figures.parts.grid_links import band_links, inputs_and_gaps, output_strip
+from lstm_figures.figures.parts.grid_margins import (
+    FINAL_EDGE,
+    cell_rows,
+    grid_margins,
+    output_shape_label,
+)
+from lstm_figures.figures.parts.tensors import output_at, output_index
+from lstm_figures.figures.parts.text import (
+    MONO_SIZE,
+    OUTPUT_LABEL_SIZE,
+    ROW_LABEL_SIZE,
+    block_width,
+    figure_title,
+    text_width,
+    title_width,
+)
 from lstm_figures.labels import Labels
 from lstm_figures.layout import Box, Element, Layout, Text
 from lstm_figures.tracing import Trace, TraceMismatchError
 
 # The trace's own tolerance for its step-by-step recomputation against PyTorch.
 _RTOL, _ATOL = 1e-4, 1e-5
-_LABEL_SIZE, _MONO_SIZE = g.ROW_LABEL_SIZE, g.MONO_SIZE
+_LABEL_SIZE, _MONO_SIZE = ROW_LABEL_SIZE, MONO_SIZE
 _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _INPUT_Y = 1.45
 _TOP_LINK = 0.32  # from the top layer up to the output bars
@@ -29,7 +46,7 @@ def check_locations(tr: Trace) -> None:
     """
     top, directions = tr.num_layers - 1, range(tr.num_directions)
     steps = range(tr.seq_len)
-    outputs = torch.stack([g.output_at(tr, t) for t in steps])
+    outputs = torch.stack([output_at(tr, t) for t in steps])
     top_rows = torch.stack(
         [torch.cat([tr.hidden(top, d, t) for d in directions], dim=-1) for t in steps]
     )
@@ -73,33 +90,33 @@ def _require(
 def build(tr: Trace, labels: Labels) -> Layout:
     check_locations(tr)
     # More room before the output label than gru_rnn: the output frame stands between.
-    margins = g.grid_margins(tr, labels, partial(_final_name, tr), output_gap=0.35)
-    grid = g.cell_grid(tr, margins.left, _INPUT_Y + 0.62)
+    margins = grid_margins(tr, labels, partial(_final_name, tr), output_gap=0.35)
+    grid = cell_grid(tr, margins.left, _INPUT_Y + 0.62)
     top_bar = grid.band_top(len(grid.layers) - 1) + _TOP_LINK
     legend = _legend(tr, labels)
     key = "states_title" if tr.c_n is not None else "states_title_h_only"
     title = labels(key, layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
         grid.span[1] + margins.right + 0.2,
-        0.9 + g.block_width(legend, _LABEL_SIZE),
-        g.title_width(title),
+        0.9 + block_width(legend, _LABEL_SIZE),
+        title_width(title),
     )
     height = top_bar + 1.0
     layout = Layout(width=width, height=height)
     layout.alt = _alt(tr, labels)
-    layout.add(g.title(title, width, height))
+    layout.add(figure_title(title, width, height))
     for band, layer in grid.bands():
         names = [_final_name(tr, layer, d) for d in range(tr.num_directions)]
         finals = [_final_slot(grid, tr, d) for d in range(tr.num_directions)]
         layout.add(
-            *g.cell_rows(
+            *cell_rows(
                 grid, labels, band, layer, margins=margins, final_names=names, final_slots=finals
             )
         )
-    layout.add(*g.band_links(grid))
-    layout.add(*g.output_strip(grid, tr, labels, top_bar))
-    layout.add(*_output_frame(grid, tr, labels, top_bar, g.output_shape_label(tr, labels)))
-    layout.add(*g.inputs_and_gaps(grid, labels, _INPUT_Y, top_bar))
+    layout.add(*band_links(grid))
+    layout.add(*output_strip(grid, tr, labels, top_bar))
+    layout.add(*_output_frame(grid, tr, labels, top_bar, output_shape_label(tr, labels)))
+    layout.add(*inputs_and_gaps(grid, labels, _INPUT_Y, top_bar))
     layout.add(*_legend_elements(legend, labels))
     return layout
 
@@ -111,19 +128,19 @@ def _final_name(tr: Trace, layer: int, direction: int) -> str:
     return ", ".join(names)
 
 
-def _final_slot(grid: g.Grid, tr: Trace, direction: int) -> int | None:
+def _final_slot(grid: Grid, tr: Trace, direction: int) -> int | None:
     """The column of a row's final step (for the first sequence), None if it is elided."""
     final = tr.final_step(direction)
     return grid.steps.index(final) if final in grid.steps else None
 
 
 def _output_frame(
-    grid: g.Grid, tr: Trace, labels: Labels, top_bar: float, label: str
+    grid: Grid, tr: Trace, labels: Labels, top_bar: float, label: str
 ) -> list[Element]:
     """A dashed frame around the top layer and its bars: that is output, at every t."""
     # Wide enough for the output[t] names above the first and last columns.
     last = len(grid.steps) - 1
-    name_half = g.text_width(g.output_index(tr, labels, grid.steps[last]), g.OUTPUT_LABEL_SIZE) / 2
+    name_half = text_width(output_index(tr, labels, grid.steps[last]), OUTPUT_LABEL_SIZE) / 2
     left = min(grid.span[0], grid.centre(0) - name_half) - 0.1
     right = max(grid.span[1], grid.centre(last) + name_half) + 0.1
     bottom = grid.band_bottom(len(grid.layers) - 1) - 0.1
@@ -182,7 +199,7 @@ def _legend_elements(lines: list[str], labels: Labels) -> list[Element]:
             0.15, y_output - 0.08, 0.4, 0.16, role="none", edge="output", dashed=True, linewidth=1.6
         ),
         Text(0.7, y_output, lines[0], size=_LABEL_SIZE, ha="left"),
-        Box(0.2, y_final - 0.08, 0.3, 0.16, role="cell", edge="highlight", linewidth=g.FINAL_EDGE),
+        Box(0.2, y_final - 0.08, 0.3, 0.16, role="cell", edge="highlight", linewidth=FINAL_EDGE),
         Text(0.7, y_final, lines[1], size=_LABEL_SIZE, ha="left"),
         Text(0.35, y_check, labels("states_check_mark"), size=_LABEL_SIZE + 1),
         Text(0.7, y_check, lines[2], size=_LABEL_SIZE, ha="left"),
