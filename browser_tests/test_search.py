@@ -51,8 +51,15 @@ def test_search_finds(
         pytest.fail(f"no results for {query!r} on {lang}: {summary!r} {problems}", pytrace=False)
     titles = page.locator(f"{RESULTS} > a").all_inner_texts()
     assert titles, f"results for {query!r} on {lang} have no links"
-    if expected:
-        links = page.locator(f"{RESULTS} > a").evaluate_all("(as) => as.map((a) => a.href)")
-        found = [link.split("?")[0].split("#")[0] for link in links]
-        assert any(link.endswith("/" + expected) for link in found), (query, found)
+    if expected:  # results are shown one by one: wait for the page, not for the first result
+        try:
+            page.wait_for_function(
+                f"""(name) => Array.from(document.querySelectorAll({RESULTS!r} + " > a"))
+                    .some((a) => a.pathname.endsWith("/" + name))""",
+                arg=expected,
+                timeout=15_000,
+            )
+        except PlaywrightTimeout:
+            found = page.locator(f"{RESULTS} > a").evaluate_all("(as) => as.map((a) => a.href)")
+            pytest.fail(f"{query!r} on {lang} does not find {expected}: {found}", pytrace=False)
     assert not page.recorder.errors, page.recorder.errors
