@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -16,20 +17,50 @@ nox.options.reuse_existing_virtualenvs = True
 # PyTorch is pinned to a CPU build (constraints.txt) so CI never pulls a multi-GB CUDA wheel.
 # Set LSTM_FIGURES_TORCH (e.g. "torch==2.5.1", or "torch") to use another on your platform.
 TORCH = os.environ.get("LSTM_FIGURES_TORCH")
+# The browser tests drive the machine's own Chromium (Debian: `apt-get install chromium`, and
+# `fonts-noto-cjk` for Chinese pages); Playwright never downloads a browser of its own.
+BROWSER_TEST_REQUIREMENTS = ["playwright>=1.65", "axe-playwright-python>=0.1.8"]
+LINKCHECKER = "linkchecker>=10.6"
+LIVE_PREVIEW = "sphinx-autobuild>=2024.4"
+# Every session but lint runs in ONE environment, .nox/project/: torch alone is ~1.2 GB and
+# 40-55 s to install, once instead of once per session. Each session installs the same list,
+# so the environment does not depend on which session ran first.
+PROJECT_EXTRAS = "docs,test"
+PROJECT_TOOLS = [*BROWSER_TEST_REQUIREMENTS, LINKCHECKER, LIVE_PREVIEW]
 
 
-def install_project(session: nox.Session, *extras: str) -> None:
-    """Install torch first, then the project (editable) with the given extras."""
-    constraint = [] if TORCH else ["--constraint", "constraints.txt"]
-    session.install(*constraint, TORCH or "torch")
-    session.install(*constraint, "-e", f".[{','.join(extras)}]")
+class Project:
+    """The shared environment of a session: ``project.run("pytest", ...)`` runs its pytest."""
+
+    def __init__(self, session: nox.Session) -> None:
+        self.session = session
+        # Beside the venvs nox makes (.nox/ unless --envdir says otherwise).
+        self.location = session.cache_dir.parent / "project"
+        self.bin = self.location / "bin"
+        self.env = {
+            "VIRTUAL_ENV": str(self.location),
+            "PATH": os.pathsep.join([str(self.bin), os.environ.get("PATH", "")]),
+        }
+
+    def install(self) -> Project:
+        """Create the environment if needed, then install torch, the project and the tools."""
+        if not (self.bin / "python").exists():
+            self.session.run_install(sys.executable, "-m", "venv", str(self.location))
+        constraint = [] if TORCH else ["--constraint", "constraints.txt"]
+        pip = [str(self.bin / "python"), "-m", "pip", "install", "--quiet", *constraint]
+        self.session.run_install(*pip, TORCH or "torch")
+        self.session.run_install(*pip, "-e", f".[{PROJECT_EXTRAS}]", *PROJECT_TOOLS)
+        return self
+
+    def run(self, program: str, *args: str, env: dict[str, str] | None = None) -> None:
+        """Run one of the environment's programs."""
+        self.session.run(str(self.bin / program), *args, env={**self.env, **(env or {})})
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest options after --)."""
-    install_project(session, "test")
-    session.run("pytest", *session.posargs)
+    Project(session).install().run("pytest", *session.posargs)
 
 
 @nox.session
@@ -54,30 +85,28 @@ def lint(session: nox.Session) -> None:
     session.run("zizmor", "--offline", ".github/workflows")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html/ (``-- en`` or ``-- zh_CN`` for one language)."""
-    install_project(session, "docs")
-    session.run("python", "docs/build.py", *session.posargs)
+    Project(session).install().run("python", "docs/build.py", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Time builds, figures and the command line against their targets (docs/_build/bench.json).
 
     Builds happen in a temporary folder, never in docs/_build. Lighthouse is installed with
     npm into benchmarks/.npm/ when npm is there. Options after --, e.g. ``--skip lighthouse``.
     """
-    install_project(session, "docs")
-    session.run("python", "benchmarks/bench.py", *session.posargs)
+    Project(session).install().run("python", "benchmarks/bench.py", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def i18n(session: nox.Session) -> None:
     """Extract messages, update the Chinese catalogues, fail while any is untranslated."""
-    install_project(session, "docs")
-    session.run("python", "docs/build.py", "--gettext")
-    session.run(
+    project = Project(session).install()
+    project.run("python", "docs/build.py", "--gettext")
+    project.run(
         "sphinx-intl",
         "update",
         "--pot-dir",
@@ -88,18 +117,26 @@ def i18n(session: nox.Session) -> None:
         "zh_CN",
         "--no-obsolete",
     )
-    session.run("python", "docs/build.py", "--check-catalogues", "zh_CN")
+    # sphinx-intl never deletes a catalogue: one whose page is gone would stay, unused.
+    messages = Path("docs/locale/zh_CN/LC_MESSAGES")
+    stale = [
+        str(po)
+        for po in sorted(messages.rglob("*.po"))
+        if not (Path("docs/_build/gettext") / po.relative_to(messages)).with_suffix(".pot").exists()
+    ]
+    if stale:
+        session.error("no page has these messages any more; delete them: " + " ".join(stale))
+    project.run("python", "docs/build.py", "--check-catalogues", "zh_CN")
 
 
-@nox.session(name="docs-live")
+@nox.session(name="docs-live", venv_backend="none")
 def docs_live(session: nox.Session) -> None:
     """Serve a live preview that rebuilds on every change (``-- zh_CN`` for Chinese)."""
-    install_project(session, "docs")
-    session.install("sphinx-autobuild>=2024.4")
+    project = Project(session).install()
     lang = session.posargs[0] if session.posargs else "en"
-    sync = f"python docs/build.py --sync-only {lang}"
-    session.run("python", "docs/build.py", "--sync-only", lang)
-    session.run(
+    sync = f"{project.bin / 'python'} docs/build.py --sync-only {lang}"
+    project.run("python", "docs/build.py", "--sync-only", lang)
+    project.run(
         "sphinx-autobuild",
         f"docs/_build/src/{lang}",
         f"docs/_build/html/{lang}",
@@ -107,6 +144,7 @@ def docs_live(session: nox.Session) -> None:
         f"language={lang}",
         "-d",
         f"docs/_build/doctrees/{lang}",
+        "-q",  # as quiet as `nox -s docs`: warnings and errors only, no "copying images"
         "--pre-build",
         sync,
         "--watch",
@@ -122,34 +160,28 @@ def docs_live(session: nox.Session) -> None:
 
 
 # -- The site as readers get it ----------------------------------------------------------
-# The browser tests drive the machine's own Chromium (Debian: `apt-get install chromium`, and
-# `fonts-noto-cjk` for Chinese pages); Playwright never downloads a browser of its own.
-BROWSER_TEST_REQUIREMENTS = ["playwright>=1.65", "axe-playwright-python>=0.1.8"]
-LINKCHECKER = "linkchecker>=10.6"
 
 
-def built_site(session: nox.Session) -> None:
+def built_site(project: Project) -> None:
     """Build both languages (incrementally), unless LSTM_FIGURES_SITE_DIR names a built site."""
     if not os.environ.get("LSTM_FIGURES_SITE_DIR"):
-        session.run("python", "docs/build.py")
+        project.run("python", "docs/build.py")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def browser(session: nox.Session) -> None:
     """Build the site, then test every page in headless Chromium, its links, failing builds."""
-    install_project(session, "docs", "test")
-    session.install(*BROWSER_TEST_REQUIREMENTS, LINKCHECKER)
-    built_site(session)
-    session.run("pytest", "browser_tests", *session.posargs)
+    project = Project(session).install()
+    built_site(project)
+    project.run("pytest", "browser_tests", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def links(session: nox.Session) -> None:
     """Build the site and check its links with LinkChecker (other hosts are not fetched)."""
-    install_project(session, "docs", "test")
-    session.install(LINKCHECKER)
-    built_site(session)
-    session.run("pytest", "browser_tests/test_links.py", *session.posargs)
+    project = Project(session).install()
+    built_site(project)
+    project.run("pytest", "browser_tests/test_links.py", *session.posargs)
 
 
 def unstable(name: str) -> bool:
@@ -172,14 +204,14 @@ def differences(first: Path, second: Path) -> list[str]:
     )
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def reproducible(session: nox.Session) -> None:
     """Build the site twice from scratch and compare the two byte for byte (``-- en``: one)."""
-    install_project(session, "docs")
+    project = Project(session).install()
     builds = [Path(session.create_tmp()) / name for name in ("first", "second")]
     for build in builds:
         env = {"LSTM_FIGURES_BUILD_DIR": str(build)}
-        session.run("python", "docs/build.py", "--clean", *session.posargs, env=env)
+        project.run("python", "docs/build.py", "--clean", *session.posargs, env=env)
     differing = differences(*(build / "html" for build in builds))
     if differing:
         session.error(

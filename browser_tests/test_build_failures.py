@@ -201,26 +201,78 @@ def translate_everything(project: Path) -> Path:
     return messages
 
 
-def untranslate(po: Path, msgid: str) -> None:
+def untranslate(po: Path, msgid: str, *, guess: str = "") -> None:
+    """Empty the message's translation, or make it a fuzzy ``guess`` (as the update step does)."""
     from babel.messages.pofile import read_po, write_po
 
     with po.open("rb") as f:
         catalogue = read_po(f, locale="zh_CN")
-    catalogue[msgid].string = ""
+    catalogue[msgid].string = guess
+    if guess:
+        catalogue[msgid].flags.add("fuzzy")
     with po.open("wb") as f:
         write_po(f, catalogue)
 
 
-def test_untranslated_message_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("guess", "todo"),
+    [("", "fill in its msgstr"), ("第一句。", "check the guess, then delete '#, fuzzy'")],
+    ids=["empty", "fuzzy"],
+)
+def test_untranslated_message_fails(tmp_path: Path, guess: str, todo: str) -> None:
     project = make_project(tmp_path)
     messages = translate_everything(project)
     baseline = run_build(project, "zh_CN")
     assert baseline.returncode == 0, baseline.stdout + baseline.stderr
-    untranslate(messages / "index.po", "Second sentence.")
+    po = messages / "index.po"
+    untranslate(po, "Second sentence.", guess=guess)
+    line = po.read_text(encoding="utf-8").splitlines().index('msgid "Second sentence."') + 1
     result = run_build(project, "zh_CN")
+    # The warning names the line to edit in the catalogue, not the build's copy of the page.
     assert_fails(
-        result, "docs build failed for zh_CN", "untranslated message in index", "Second sentence."
+        result,
+        "docs build failed for zh_CN",
+        f"{po}:{line}: WARNING: untranslated message in index ({todo})",
+        "Second sentence.",
     )
+
+
+def files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``root`` but the build folder: relative path -> (mtime, size)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] not in ("_build", ".git"):
+            found[relative.as_posix()] = (path.stat().st_mtime_ns, path.stat().st_size)
+    return found
+
+
+def git(project: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=True).stdout
+
+
+def test_build_writes_nothing_in_the_sources(tmp_path: Path) -> None:
+    """A build leaves the checkout as it found it, even with catalogues newer than any build.
+
+    On a fresh clone every file is as new as the checkout: a compiled catalogue kept beside
+    its .po would then be compiled again, in the repository, with other bytes.
+    """
+    project = make_project(tmp_path)
+    translate_everything(project)
+    gitignore = (REPO / ".gitignore").read_text(encoding="utf-8")
+    (project / ".gitignore").write_text(gitignore + "/_build/\n", encoding="utf-8")
+    git(project, "init", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "tiny site")
+    for po in sorted((project / "docs").rglob("*.po")):
+        os.utime(po)  # as on a fresh clone: newer than anything compiled before
+    before = files(project)
+    result = run_build(project, "zh_CN")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert files(project) == before  # nothing written, even where git ignores it
+    assert list((project / "_build" / "src" / "zh_CN" / "locale_theme").rglob("sphinx.mo"))
 
 
 def test_external_resources_are_flagged(tmp_path: Path) -> None:

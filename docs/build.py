@@ -31,10 +31,13 @@ BUILD = Path(os.environ.get("LSTM_FIGURES_BUILD_DIR", DOCS / "_build")).resolve(
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 # What each language's source tree is made of: (source folder, place in the copy).
 SOURCES = ((DOCS, "."), (REPO / "gallery", "gallery"))
-# Not copied: build output, catalogues (read in place), this script.
-SKIP = {"_build", "locale", "locale_theme", "build.py", "__pycache__"}
+# Not copied: build output, this script.
+SKIP = {"_build", "build.py", "__pycache__"}
 # Made by sphinx-gallery inside the copy: never deleted by the sync.
 GENERATED = {"auto_examples"}
+# Compiled catalogues: Sphinx compiles each copied .po next to it, in the copy, so a build
+# writes nothing in the repository (a tracked .mo would be rewritten on a fresh clone).
+COMPILED = ".mo"
 
 
 def sync(target: Path) -> None:
@@ -43,7 +46,7 @@ def sync(target: Path) -> None:
     for source_root, place in SOURCES:
         for source in sorted(source_root.rglob("*")):
             relative = source.relative_to(source_root)
-            if source.is_dir() or SKIP & set(relative.parts):
+            if source.is_dir() or SKIP & set(relative.parts) or source.suffix == COMPILED:
                 continue
             destination = target / place / relative
             wanted.add(destination)
@@ -54,6 +57,8 @@ def sync(target: Path) -> None:
     for existing in sorted(target.rglob("*"), reverse=True):
         relative = existing.relative_to(target)
         if GENERATED & set(relative.parts) or existing in wanted:
+            continue
+        if existing.suffix == COMPILED and existing.with_suffix(".po") in wanted:
             continue
         if existing.is_dir():
             if not any(existing.iterdir()):

@@ -70,8 +70,9 @@ html_theme_options = {"top_of_page_buttons": []}
 
 # -- Languages ---------------------------------------------------------------
 # locale/: the pages' catalogues, updated by `nox -s i18n`. locale_theme/: Furo's interface
-# strings (Furo ships no Chinese), kept by hand since Sphinx cannot extract them.
-locale_dirs = [str(REPO / "docs" / "locale"), str(REPO / "docs" / "locale_theme")]
+# strings (Furo ships no Chinese), kept by hand since Sphinx cannot extract them. Relative to
+# the source copy (docs/build.py), where Sphinx also writes the compiled .mo files.
+locale_dirs = ["locale", "locale_theme"]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = False  # no file paths or line numbers in catalogues: smaller diffs
@@ -94,6 +95,9 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
     "within_subsection_order": "FileNameSortKey",
+    # gallery/beyond/ is a section of the one gallery page, not a page of its own: the sidebar
+    # shows "Beyond the basics" once, beside "Tutorial", and every card appears once.
+    "nested_sections": False,
     "image_scrapers": ("lstm_figures.gallery_scraper.scrape",),
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,

@@ -79,7 +79,8 @@ print("the loop over one LSTMCell matches every h_t of the LSTM")
 # The figure
 # ----------
 # On the left, the rolled cell with its loop; on the right, the same cell unrolled over the
-# real time steps of ``x``, with the shapes of ``x_t`` and ``h_t`` read from the trace.
-# The next chapter, :ref:`sphx_glr_auto_examples_plot_02_stacked.py`, stacks a second layer
+# real time steps of ``x``, with the shapes of ``x_t`` and ``h_t`` read from the trace. Each
+# box is labelled with its step, ``t = 0`` to ``t = T - 1``; the arrow into the first box is
+# the initial state ``h_0`` (zeros here, as none is passed). The next chapter, :ref:`sphx_glr_auto_examples_plot_02_stacked.py`, stacks a second layer
 # on top of this one.
 lf.draw("unrolled", lstm, x)

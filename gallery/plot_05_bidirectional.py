@@ -12,7 +12,7 @@ direction's states go in ``output`` and ``h_n``.
 # Two rows per layer
 # ------------------
 # Each layer now has two rows of cells with their own weights. The forward row reads
-# ``x_0, x_1, ...`` from the first time step to the last, as before. The backward row reads
+# ``x[0], x[1], ...`` from the first time step to the last, as before. The backward row reads
 # the same inputs from the last time step to the first. At every time step t the layer's
 # output joins the two: forward ``h_t`` first, then backward ``h_t``. So D = 2, and the last
 # axis of ``output`` is ``D * H_out``, twice the hidden size.

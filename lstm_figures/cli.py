@@ -7,6 +7,7 @@ reported at once, as one line on stderr, with exit status 2 (as argparse does).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from typing import TYPE_CHECKING, NoReturn
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 PROG = "lstm-figures"
 USAGE_ERROR = 2
+BROKEN_PIPE = 141
 
 #: Module kinds, as in :data:`lstm_figures.models.KINDS` (which imports torch), with the
 #: number of gate blocks in their weights, for the memory estimate.
@@ -296,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success.
+        0 on success, 141 when the reader closed the pipe early.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -309,6 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Only now does PyTorch get imported. The library reports bad input (say, a figure
         # that needs --bidirectional) with ValueError or TypeError: one line, too.
         args.run(args)
+        sys.stdout.flush()  # so that a closed pipe shows here, not at exit
     except (ValueError, TypeError) as error:
         command_parser.error(str(error))
+    except BrokenPipeError:
+        # The reader stopped early (`lstm-figures list | head -1`): end without a traceback,
+        # with the status of a program that SIGPIPE ends (128 + 13), as `ls` or `cat` do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
     return 0

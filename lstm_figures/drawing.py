@@ -95,8 +95,7 @@ def render(layout: Layout, theme: Theme, lang: str) -> Figure:
                 ha=element.ha,
                 va=element.va,
                 rotation=element.rotation,
-                # Noto Sans CJK ships one weight: bold would fall back with a warning.
-                fontweight=element.weight if lang == "en" else "normal",
+                **fonts.weight_style(lang, element.weight, theme.role(element.role)),
                 **text_kwargs(element.role, element.size, element.family),
             )
         elif isinstance(element, Polygon):

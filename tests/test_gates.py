@@ -212,7 +212,7 @@ def test_large_configurations_draw_as_much_as_small_ones():
 def test_chinese_has_no_english_words(config):
     _, tr = make(config)
     layout = build("gates", tr, "zh_CN")
-    assert_chinese_without_english(layout, {"LSTM", "tanh", "output"})
+    assert_chinese_without_english(layout, {"LSTM", "tanh", "output", "PyTorch"})
 
 
 def test_alt_text_names_the_gates_and_shapes():

@@ -3,11 +3,15 @@
 Sphinx leaves an untranslated message in English without a word; with this extension each
 one is a warning (an error under ``-W``) that names the message, so an English sentence
 never slips into another language's pages. A message translated as itself (a code name,
-say) counts as translated when the catalogue has it.
+say) counts as translated when the catalogue has it. Each warning points at the line of the
+``.po`` file to edit (in ``docs/locale/``), not at the generated page the build reads.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -36,6 +40,47 @@ def catalogue_messages(transform: SphinxTransform) -> dict[str, str] | None:
     return merged
 
 
+@functools.cache
+def _catalogue_lines(po: Path, mtime: float) -> dict[str, tuple[int, bool]]:
+    """msgid -> (line of its msgid, fuzzy?) in ``po`` (``mtime`` renews the cache)."""
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        return {m.id: (m.lineno, m.fuzzy) for m in read_po(f) if m.id}
+
+
+def catalogue_location(transform: SphinxTransform, message: str) -> tuple[str, int | None, str]:
+    """Where to translate ``message``: (.po file in the repository, its line, what to do)."""
+    srcdir = Path(transform.env.srcdir)
+    domain = docname_to_domain(
+        transform.env.current_document.docname, transform.config.gettext_compact
+    )
+    # docs/build.py builds a copy of docs/ (catalogues included); name the original.
+    docs = (
+        Path(os.environ["LSTM_FIGURES_REPO"]) / "docs"
+        if "LSTM_FIGURES_REPO" in os.environ
+        else srcdir
+    )
+    for directory in transform.config.locale_dirs:
+        po = srcdir / directory / transform.config.language / "LC_MESSAGES" / f"{domain}.po"
+        if po.is_file():
+            lines = _catalogue_lines(po, po.stat().st_mtime)
+            original = str(docs / po.relative_to(srcdir))
+            if message in lines:
+                line, fuzzy = lines[message]
+                return (
+                    original,
+                    line,
+                    "check the guess, then delete '#, fuzzy'" if fuzzy else "fill in its msgstr",
+                )
+            return original, None, "not in this catalogue: run `nox -s i18n`"
+    return (
+        str(srcdir / transform.config.locale_dirs[0]),
+        None,
+        f"no catalogue {domain}.po: run `nox -s i18n`",
+    )
+
+
 class ReportUntranslated(SphinxTransform):
     """Warn about every translatable message left in the source language."""
 
@@ -55,11 +100,14 @@ class ReportUntranslated(SphinxTransform):
                 # page's language when the examples run.
                 continue
             if isinstance(node, nodes.Element) and not node.get("translated", True):
+                po, line, todo = catalogue_location(self, message)
                 logger.warning(
-                    "untranslated message in %s: %r",
+                    "untranslated message in %s (%s): %r",
                     docname,
+                    todo,
                     message[:80],
-                    location=node,
+                    # "path:line" as it is: a (name, line) pair would be read as a page.
+                    location=f"{po}:{line or 1}",
                     type="i18n",
                     subtype="untranslated",
                 )

@@ -33,7 +33,7 @@ for name, p in lstm.named_parameters():
 # The first axis of every weight and bias is ``4 * H``: four blocks of H rows, one per gate,
 # in PyTorch's order i, f, g, o. So ``weight_ih_l0[0:H]`` belongs to the input gate and
 # ``weight_ih_l0[H:2 * H]`` to the forget gate. At t = 0 the previous ``h`` is zero, so the
-# forget gate is the sigmoid of its rows of ``x_0 @ weight_ih_l0.T`` plus its two biases.
+# forget gate is the sigmoid of its rows of ``x[0] @ weight_ih_l0.T`` plus its two biases.
 H = lstm.hidden_size
 forget_rows = slice(H, 2 * H)
 tr = lf.trace(lstm, x)
@@ -75,6 +75,6 @@ for module in (nn.GRU(3, 4), nn.RNN(3, 4)):
 # The figure
 # ----------
 # Layer 0's weights and biases with their gate blocks, a table of every layer and direction,
-# and the total count. This is the last chapter of the tutorial. To see what the rows of each
-# gate compute, go back to :ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`.
+# and the total count. To see what the rows of each gate compute, go back to
+# :ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`.
 lf.draw("parameters", lstm, x)

@@ -1,7 +1,8 @@
 """The figures, one module each, and :func:`draw`, which makes any of them.
 
 Each figure module has a one-line docstring (shown by ``lstm-figures list``) and a
-``build(trace, labels) -> Layout`` function: pure geometry read from the trace.
+``build(trace, labels) -> Layout`` function: pure geometry read from the trace. The blocks
+they share (the layer × time grid, text sizes, tensor look-ups) are in :mod:`.parts`.
 """
 
 from __future__ import annotations

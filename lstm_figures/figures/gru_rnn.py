@@ -11,8 +11,8 @@ from lstm_figures.figures.parts.text import (
     CELL_TEXT_SIZE,
     MONO_SIZE,
     ROW_LABEL_SIZE,
-    block_width,
     figure_title,
+    text_width,
     title_width,
 )
 from lstm_figures.labels import Labels
@@ -24,6 +24,10 @@ _LEGEND_BOTTOM, _LEGEND_PITCH = 0.2, 0.26
 _LEGEND_TEXT_X = 0.75
 _INPUT_Y = 0.85  # above the legend
 _TOP_LINK = 0.32  # from the top layer up to the output bars
+#: A GRU's state update, and the width it takes: estimated from its full-size glyphs (the
+#: subscripts are small and tucked under them).
+_GRU_UPDATE = "$h_t = (1 - z) \\odot n + z \\odot h_{t-1}$"
+_GRU_UPDATE_WIDTH = text_width("h = (1 − z) ⊙ n + z ⊙ h", ROW_LABEL_SIZE)
 
 
 def build(tr: Trace, labels: Labels) -> Layout:
@@ -40,7 +44,7 @@ def build(tr: Trace, labels: Labels) -> Layout:
     title = labels("gru_rnn_title", layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
         grid.span[1] + margins.right + 0.2,
-        _LEGEND_TEXT_X + block_width([text for _, text in legend], _LABEL_SIZE) + 0.2,
+        _LEGEND_TEXT_X + max(_legend_width(swatch, text) for swatch, text in legend) + 0.2,
         title_width(title),
     )
     height = top_bar + 0.85
@@ -94,10 +98,11 @@ def _cell_text(tr: Trace, labels: Labels) -> str:
 def _legend(tr: Trace, labels: Labels) -> list[tuple[str | None, str]]:
     """(swatch, text) lines, top to bottom: what is carried, the cell, h_n, and no c."""
     weight = labels.shape(tr.parameter_shapes["weight_ih_l0"])
-    lines: list[tuple[str | None, str]] = [("h", labels("gru_rnn_legend_h", kind=tr.kind))]
+    carried = "gru_rnn_legend_h" if tr.num_layers > 1 else "gru_rnn_legend_h_one_layer"
+    lines: list[tuple[str | None, str]] = [("h", labels(carried, kind=tr.kind))]
     if GATE_NAMES[tr.kind]:
         lines.append(("cell", labels("gru_rnn_legend_gru", shape=weight, h=tr.hidden_size)))
-        lines.append((None, labels("gru_rnn_legend_update")))
+        lines.append(("formula", labels("gru_rnn_legend_update")))
     else:
         lines.append(("cell", labels("gru_rnn_legend_rnn", shape=weight, h=tr.hidden_size)))
     key = "gru_rnn_layout_batched" if tr.batched else "gru_rnn_layout_unbatched"
@@ -113,6 +118,12 @@ def _legend(tr: Trace, labels: Labels) -> list[tuple[str | None, str]]:
     return lines
 
 
+def _legend_width(swatch: str | None, text: str) -> float:
+    """How wide one legend line's text is (the formula line: formula, then words)."""
+    before = _GRU_UPDATE_WIDTH + 0.1 if swatch == "formula" else 0.0
+    return before + text_width(text, _LABEL_SIZE)
+
+
 def _legend_elements(
     tr: Trace, labels: Labels, lines: list[tuple[str | None, str]]
 ) -> list[Element]:
@@ -125,6 +136,12 @@ def _legend_elements(
             elements.append(
                 Box(0.15, y - 0.1, 0.45, 0.2, text=_cell_text(tr, labels), size=_GATE_SIZE)
             )
+        elif swatch == "formula":
+            # Math and words apart: mathtext cannot draw Chinese.
+            elements.append(Text(_LEGEND_TEXT_X, y, _GRU_UPDATE, size=_LABEL_SIZE, ha="left"))
+            words_x = _LEGEND_TEXT_X + _legend_width(swatch, "")
+            elements.append(Text(words_x, y, text, size=_LABEL_SIZE, ha="left"))
+            continue
         elements.append(Text(_LEGEND_TEXT_X, y, text, size=_LABEL_SIZE, ha="left"))
     return elements
 
@@ -132,8 +149,10 @@ def _legend_elements(
 def _alt(tr: Trace, labels: Labels) -> str:
     shapes = tr.shapes()
     gates = labels("gru_rnn_alt_gru" if GATE_NAMES[tr.kind] else "gru_rnn_alt_rnn")
+    carried = "gru_rnn_alt_carried" if tr.num_layers > 1 else "gru_rnn_alt_carried_one_layer"
     return labels(
         "gru_rnn_alt",
+        carried=labels(carried),
         layers=tr.num_layers,
         kind=tr.kind,
         steps=tr.seq_len,

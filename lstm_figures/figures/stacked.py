@@ -99,7 +99,9 @@ def build(tr: Trace, labels: Labels) -> Layout:
     )
     has_cell = tr.kind == "LSTM"
     top = grid.band_top(len(layers) - 1)
-    title_key = "stacked_title" if has_cell else "stacked_title_h_only"
+    # A single layer passes h up to no layer: say only what the figure shows.
+    title_key = "stacked_title" if tr.num_layers > 1 else "stacked_title_one_layer"
+    title_key += "" if has_cell else "_h_only"
     title = labels(title_key, layers=tr.num_layers, kind=tr.kind, steps=tr.seq_len)
     width = max(
         grid.span[1] + 0.35 + _shapes_width(tr, labels),
@@ -143,9 +145,10 @@ def _describe(layout: Layout, tr: Trace, labels: Labels) -> None:
         "steps": tr.seq_len,
         "x_shape": labels.shape(tuple(input_at(tr, 0).shape)),
         "features": tr.input_size,
-        "units": tr.hidden_size,
         "h_shape": labels.shape(shapes["h_t"]),
     }
+    up = "stacked_alt_up" if tr.num_layers > 1 else "stacked_alt_up_one_layer"
+    values["up"] = labels(up, units=tr.hidden_size)
     if "c_t" in shapes:
         layout.alt = labels("stacked_alt", c_shape=labels.shape(shapes["c_t"]), **values)
     else:
@@ -273,10 +276,14 @@ def _column_highlight(grid: Grid, tr: Trace, labels: Labels, top: float) -> list
 def _legend_entries(tr: Trace, labels: Labels) -> list[tuple[str | None, str]]:
     """(arrow role or None, text): what the arrows carry; c is the cell state, not a gate."""
     entries: list[tuple[str | None, str]] = []
+    one_layer = "_one_layer" if tr.num_layers == 1 else ""
     if tr.kind == "LSTM":
-        entries += [("hidden", labels("stacked_legend_h")), ("state", labels("stacked_legend_c"))]
+        entries += [
+            ("hidden", labels("stacked_legend_h" + one_layer)),
+            ("state", labels("stacked_legend_c")),
+        ]
     else:
-        entries.append(("hidden", labels("stacked_legend_h_only", kind=tr.kind)))
+        entries.append(("hidden", labels("stacked_legend_h_only" + one_layer, kind=tr.kind)))
     if tr.num_directions == 2:
         entries.append((None, labels("stacked_bidirectional", size=2 * tr.output_size)))
     return entries

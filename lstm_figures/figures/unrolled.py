@@ -55,7 +55,13 @@ def build(tr: Trace, labels: Labels) -> Layout:
 
     # Unrolled: the same cell once per time step, h carried to the right.
     left = 3.4
-    layout.add(Text(left - 0.5, cell.center[1] + 0.32, "$h_{init}$", size=9, role="hidden"))
+    # The initial state is h_0, as in PyTorch's API; the steps are named by t = 0, 1, ...
+    # beside them, never by a subscript, so that h_0 means one thing (see docs/notation.rst).
+    layout.add(
+        # Layer 0's forward row of h_0, which has one row per layer and direction.
+        Text(left - 0.5, cell.center[1] + 0.3, "h_0[0]", size=8.5, role="hidden", family="mono"),
+        Text(left - 0.5, cell.center[1] - 0.27, labels("unrolled_initial"), size=8, role="muted"),
+    )
     previous = (left - 0.55, cell.center[1])
     boxes = []
     for slot, t in enumerate(slots):
@@ -71,9 +77,9 @@ def build(tr: Trace, labels: Labels) -> Layout:
             Arrow(previous, box.left, role="hidden"),
             box,
             Arrow((box.bottom[0], 0.95), box.bottom, role="input_line"),
-            Text(box.bottom[0], 0.78, f"$x_{{{t}}}$", size=10),
+            Text(box.bottom[0], 0.78, "$x_t$", size=10),
             Arrow(box.top, (box.top[0], 2.75), role="hidden"),
-            Text(box.top[0], 2.92, f"$h_{{{t}}}$", size=10),
+            Text(box.top[0], 2.92, "$h_t$", size=10),
             Text(box.bottom[0], 0.45, labels("t_equals", t=t), size=8, role="muted"),
         )
         previous = box.right

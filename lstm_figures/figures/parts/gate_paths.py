@@ -21,7 +21,7 @@ SLOTS = 8
 _CELL_W, _CELL_H, _GAP_H = 0.3, 0.17, 0.14  # one unit of a vector, and the "⋮" slot
 _NODE = 0.3  # side of a ⊙ or + node
 _STATE_LINE = 2.2  # width of the cell-state path
-BUS_Y = 1.9  # the line that brings x_t and h_(t-1) to the gates
+BUS_Y = 2.05  # the line that brings x_t and h_(t-1) to the gates (two caption lines below)
 NAME_SIZE, NOTE_SIZE, _TICK_SIZE = 11, 7.5, 6
 
 
@@ -138,6 +138,9 @@ def gate_bus(
         w_hh=weight_name("weight_hh", cell.layer, cell.direction),
     )
     elements.append(Text(h_prev.x, BUS_Y - 0.2, text, size=8, ha="left", role="muted"))
+    # The drawing's order (f, i, g, o) is the classic diagram's, not the weights'.
+    order = labels("gates_row_order")
+    elements.append(Text(h_prev.x, BUS_Y - 0.42, order, size=8, ha="left", role="muted"))
     return elements
 
 
