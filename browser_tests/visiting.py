@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-#: axe impacts that fail a page.
-BLOCKING = ("serious", "critical")
+#: axe impacts that fail a page: all of them, so a page has no finding at all ("": a rule
+#: axe rates no impact for).
+BLOCKING = ("minor", "moderate", "serious", "critical", "")
 #: For the summary at the end of the run: pages checked per theme, and for each
 #: (theme, impact, rule) the number of pages that break the rule.
 AXE_PAGES: Counter[str] = Counter()

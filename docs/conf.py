@@ -39,6 +39,8 @@ extensions = [
     "untranslated",
     "theme_strings",
     "slice_warnings",  # lf.locate's warning sentences for the calculator's slice box
+    "landmarks",
+    "chapter_figure",
 ]
 
 # gallery/ holds the examples' sources: sphinx-gallery reads them, Sphinx reads its output.

@@ -68,13 +68,17 @@ print("word ids (N, T):", tuple(sentences.shape))
 print("embedded (N, T, E):", tuple(embed(sentences).shape))
 
 # %%
-# The figure
-# ----------
+# An LSTM reads the cube
+# ----------------------
 # An LSTM with ``input_size=F`` and ``batch_first=True`` reads the weather cube as it is.
-# The figure draws the cube coloured by its real values, and the ``(N, F)`` table of one time
-# step: at each step, the LSTM reads one such table. Read on with
-# :ref:`sphx_glr_auto_examples_plot_04_batch_first.py`.
 lstm = nn.LSTM(input_size=x.shape[-1], hidden_size=5, batch_first=True)
 output, _ = lstm(x)
 print("output (N, T, H):", tuple(output.shape))
+
+# %%
+# The figure
+# ----------
+# The figure draws the cube coloured by its real values, and the ``(N, F)`` table of one time
+# step: at each step, the LSTM reads one such table. Read on with
+# :ref:`sphx_glr_auto_examples_plot_04_batch_first.py`.
 lf.draw("data_cube", lstm, x)

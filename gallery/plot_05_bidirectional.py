@@ -70,6 +70,28 @@ assert backward_final
 assert not backward_wrong
 
 # %%
+# One axis for layers, one for directions
+# ---------------------------------------
+# ``h_n.view(num_layers, num_directions, N, H_out)`` splits the first axis of ``h_n`` in two,
+# because PyTorch stacks the states layer by layer, the forward direction first. Then
+# ``states[l, d]`` is layer l, direction d, and the last layer's two final states are
+# ``states[-1, 0]`` (forward, ``h_n[-2]``) and ``states[-1, 1]`` (backward, ``h_n[-1]``). A
+# classifier that reads both directions often joins these two.
+num_layers, num_directions = lstm.num_layers, 2
+states = h_n.view(num_layers, num_directions, h_n.shape[1], h_n.shape[2])
+print("h_n.view(num_layers, num_directions, N, H_out):", tuple(states.shape))
+for layer in range(num_layers):
+    for direction in range(num_directions):
+        assert torch.equal(states[layer, direction], h_n[layer * num_directions + direction])
+last_forward, last_backward = states[-1, 0], states[-1, 1]
+assert torch.allclose(last_forward, output[-1, :, :H])
+assert torch.allclose(last_backward, output[0, :, H:])
+both = torch.cat([last_forward, last_backward], dim=-1)  # (N, 2 * H_out)
+print("last layer, forward  states[-1, 0] == output[-1, :, :H]")
+print("last layer, backward states[-1, 1] == output[0, :, H:]")
+print("both directions joined:", tuple(both.shape))
+
+# %%
 # Nothing doubles along time
 # --------------------------
 # Compared with a unidirectional LSTM of the same size, bidirectional doubles the features of

@@ -59,6 +59,9 @@ for layer in range(tr.num_layers):
 # unidirectional LSTM, ``output[-1]`` equals ``h_n[-1]``. Use either one as "the final hidden
 # state" of a unidirectional model.
 print("output[-1] == h_n[-1]:", torch.allclose(tr.output[-1], tr.h_n[-1]))
+
+# %%
+# The figure marks the three tensors on the grid of this model.
 lf.draw("state_locations", lstm, x)
 
 # %%
@@ -87,12 +90,15 @@ for layer in range(tr_bi.num_layers):
 # In the bidirectional grid the top row and the last column no longer meet in one cell.
 # ``output[-1]`` has twice as many features as ``h_n[-1]``, and its backward half is the
 # backward direction's first step, not its final one. The backward final state is in
-# ``output[0]``. The figure marks these places; it also handles ``batch_first``, where
-# ``output`` is ``(N, T, D * H_out)`` and step t is ``output[:, t]``.
+# ``output[0]``.
 H = lstm_bi.hidden_size
 print("output[-1]:", tuple(tr_bi.output[-1].shape), " h_n[-1]:", tuple(tr_bi.h_n[-1].shape))
 print("output[-1, :, H:] == h_n[-1]:", torch.allclose(tr_bi.output[-1, :, H:], tr_bi.h_n[-1]))
 print("output[0, :, H:]  == h_n[-1]:", torch.allclose(tr_bi.output[0, :, H:], tr_bi.h_n[-1]))
 assert torch.allclose(tr_bi.output[0, :, H:], tr_bi.h_n[-1])
 assert not torch.allclose(tr_bi.output[-1, :, H:], tr_bi.h_n[-1])
+
+# %%
+# The figure marks these places. It also handles ``batch_first``, where ``output`` is
+# ``(N, T, D * H_out)`` and step t is ``output[:, t]``.
 lf.draw("state_locations", lstm_bi, x)

@@ -68,8 +68,9 @@ print(model)
 # Training
 # --------
 #
-# The two source articles sketch this model too, but their code does not run: it uses a
-# name that is never defined and its indentation is broken. The version on this page runs
+# The two articles this tutorial grew out of (Master Su's "LSTM模型结构的可视化" on Zhihu and
+# its English translation, see :ref:`source-articles`) sketch this model too, but their code
+# does not run: it uses a name that is never defined and its indentation is broken. The version on this page runs
 # and is trained here, at every build of the site. We minimise the mean squared error
 # (MSE) between predictions and targets with Adam. A model this small trains fastest on a
 # single CPU thread.

@@ -3,8 +3,8 @@
 Common misconceptions
 =====================
 
-Many explanations of ``nn.LSTM``, including the two articles this tutorial grew from,
-repeat a few wrong ideas. Each section below states a fact and proves it with running code.
+Many explanations of ``nn.LSTM`` repeat a few wrong ideas, among them the two articles this
+tutorial grew from: Master Su's "LSTM模型结构的可视化" on Zhihu and its English translation. Each section below states a fact and proves it with running code.
 """
 
 # %%
@@ -166,7 +166,7 @@ print("two layers, two passes agree:", torch.equal(double(x)[0], double(x)[0]))
 # The source articles' regression code does not run
 # --------------------------------------------------
 #
-# Their ``RegLSTM`` uses a name it never defines and has broken indentation. A working
+# The ``RegLSTM`` of Master Su's article (see :ref:`source-articles`) uses a name it never defines and has broken indentation. A working
 # LSTM with a Linear head, trained on a small series, is in
 # :ref:`sphx_glr_auto_examples_plot_07_regression.py`.
 #

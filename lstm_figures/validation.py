@@ -55,9 +55,11 @@ def _check_state(name: str, state: object, expected: tuple[int, ...], batch: int
         return
     message = f"{name} has shape {tuple(state.shape)}; expected {expected}"
     if batch is not None and tuple(state.shape) == (batch, expected[0], expected[2]):
+        # h has proj_size features when it is set (H_out), c always hidden_size (H).
+        size = "H_out" if name.startswith("h") else "H"
         message += (
-            f" (num_layers * num_directions, N, H): batch_first does not apply to {name}, "
-            "so its batch axis is always the second"
+            f" (num_layers * num_directions, N, {size}): batch_first does not apply to "
+            f"{name}, so its batch axis is always the second"
         )
     raise ValueError(message)
 

@@ -168,7 +168,10 @@ def test_batch_first_layout_of_initial_state_is_explained(kind, name, proj, batc
     batch_major = (expected[1], expected[0], expected[2])
     hx = states_with(module, name, batch_major)
     torch_rejects(module, x, hx)
-    message = rf"expected {re.escape(str(expected))}.*batch_first does not apply to {name}"
+    # h has H_out = proj_size features when proj_size is set; c keeps H = hidden_size.
+    size = "H_out" if name == "h_0" else "H"
+    layout = re.escape(f"(num_layers * num_directions, N, {size})")
+    message = rf"expected {re.escape(str(expected))} {layout}: batch_first does not apply to {name}"
     with pytest.raises(ValueError, match=message):
         lf.trace(module, x, hx)
 

@@ -88,11 +88,14 @@ for b, length in enumerate(lengths):
 # %%
 # The figure
 # ----------
-# The padded batch with its padding greyed out, each sequence's final states, and the rows of
-# ``packed.data`` in time order with ``batch_sizes``. The dashed frame is ``output[-1]``. A
-# packed input is traced like any other. The next chapter,
-# :ref:`sphx_glr_auto_examples_beyond_plot_11_projection.py`, gives ``h`` fewer features than
-# ``c``.
+# A packed input is traced like any other, and the trace keeps each sequence's length.
 tr = lf.trace(lstm, packed)
 print("lengths in the trace:", tr.lengths)
+
+# %%
+# The figure shows the padded batch with its padding greyed out, each sequence's final
+# states, and the rows of ``packed.data`` in time order with ``batch_sizes``. The dashed frame
+# is ``output[-1]``. The next chapter,
+# :ref:`sphx_glr_auto_examples_beyond_plot_11_projection.py`, gives ``h`` fewer features than
+# ``c``.
 lf.draw("packed", tr)

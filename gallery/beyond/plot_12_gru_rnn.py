@@ -3,17 +3,19 @@
 GRU and RNN carry only h
 ========================
 
-PyTorch has two more recurrent modules with the interface of ``nn.LSTM``: ``nn.GRU`` and
-``nn.RNN``. This chapter runs all three on the same input and shows what stays the same and
+PyTorch has two more recurrent modules with nearly the interface of ``nn.LSTM``: ``nn.GRU``
+and ``nn.RNN``. This chapter runs all three on the same input and shows what stays the same and
 what changes: the other two carry only the hidden state ``h``.
 """
 
 # %%
 # Same call, one state
 # --------------------
-# ``nn.GRU`` and ``nn.RNN`` take the same arguments as ``nn.LSTM`` and read the same
-# ``(T, N, F)`` input. They return ``(output, h_n)`` instead of ``(output, (h_n, c_n))``:
-# there is no cell state.
+# ``nn.GRU`` and ``nn.RNN`` take the arguments of ``nn.LSTM`` except ``proj_size``: only an
+# LSTM can project ``h``, so here ``H_out = H``. ``nn.RNN`` takes one more, ``nonlinearity``:
+# ``"tanh"`` (the default) or ``"relu"``. All three read the same ``(T, N, F)`` input. The GRU
+# and the RNN return ``(output, h_n)`` instead of ``(output, (h_n, c_n))``: there is no cell
+# state.
 import torch
 from torch import nn
 
@@ -28,11 +30,18 @@ for module in (lstm, gru, rnn):
     output, state = module(x)
     states = [tuple(s.shape) for s in state] if isinstance(state, tuple) else tuple(state.shape)
     print(f"{type(module).__name__:4}  output {tuple(output.shape)}  state {states}")
+for module in (nn.GRU, nn.RNN):
+    try:
+        module(input_size=2, hidden_size=4, proj_size=2)
+    except (TypeError, ValueError) as error:
+        print(f"{module.__name__}(proj_size=2): {type(error).__name__}: {error}")
+    else:
+        raise AssertionError(f"{module.__name__} accepted proj_size")
 
 # %%
 # The same places for output and h_n
 # ----------------------------------
-# ``h_n`` is ``(L * D, N, H)`` for all three modules, and ``h_n[l * D + d]`` is the final state
+# ``h_n`` is ``(L * D, N, H_out)`` for all three modules, and ``h_n[l * D + d]`` is the final state
 # of layer l, direction d. ``output`` is the top layer's ``h`` at every time step. The trace
 # checks both for the GRU.
 tr = lf.trace(gru, x)
