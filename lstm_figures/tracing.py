@@ -178,8 +178,10 @@ def trace(
         unbatched, or a packed batch of sequences of different lengths; with the
         module's dtype and device.
     hx : torch.Tensor or tuple of torch.Tensor, optional
-        Initial state: ``h_0`` for GRU/RNN, ``(h_0, c_0)`` for LSTM, each of shape
-        ``(num_layers * num_directions, N, H)`` whatever ``batch_first`` says.
+        Initial state: ``h_0`` for GRU/RNN, ``(h_0, c_0)`` for LSTM. ``h_0`` is
+        ``(num_layers * num_directions, N, H_out)`` (H_out is ``proj_size`` if set, else
+        ``hidden_size``), ``c_0`` is ``(num_layers * num_directions, N, hidden_size)``, whatever
+        ``batch_first`` says; without the N axis for an unbatched input.
         Zeros when omitted, as in PyTorch.
 
     Returns
