@@ -5,7 +5,7 @@ SHA-256 of the ``output``/``h_n``/``c_n`` its readouts were computed from. This 
 chapter's own example script again (its seeded model and input, as the build ran it),
 takes the trace of each figure it drew, and keeps the one with that hash: the page and the
 test then speak of the same tensors. Each expression the readout shows (read from the
-page, as a reader sees it) is evaluated with ``lstm_figures.locating.evaluate`` on the
+page, as a reader sees it) is evaluated with ``lstm_figures.expressions.evaluate`` on the
 real ``output``/``h_n``/``c_n`` and compared with the trace's own step-by-step state of
 the cell (``tr.hidden``/``tr.cell``), and the first values shown are compared with it too.
 """
@@ -89,7 +89,8 @@ def _check_readout(tr, cell: dict, readout: dict) -> int:
     """Evaluate every expression of one readout on the real tensors; return how many."""
     import torch
 
-    from lstm_figures.locating import evaluate, sizes, tensors
+    from lstm_figures.expressions import evaluate
+    from lstm_figures.locating import sizes, tensors
 
     get = tr.hidden if cell["state"] == "h" else tr.cell
     state = get(int(cell["layer"]), int(cell["direction"]), int(cell["step"]))

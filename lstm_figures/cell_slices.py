@@ -6,7 +6,7 @@ or ``"c"`` and ``step`` counts in time order whatever ``batch_first`` says. Its 
 the batch is ``trace.hidden(layer, direction, step)`` (``trace.cell`` for ``"c"``).
 
 The rules are PyTorch's documented layout, and every expression written here is checked
-against the trace by the tests (evaluated with :func:`lstm_figures.locating.evaluate` on the
+against the trace by the tests (evaluated with :func:`lstm_figures.expressions.evaluate` on the
 real tensors):
 
 - ``output`` holds the top layer's ``h`` of every direction at every step, the directions

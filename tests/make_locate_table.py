@@ -2,7 +2,8 @@
 
 The calculator page's slice box (JavaScript) is tested against this table, and
 ``tests/test_locating.py`` checks that the committed file is what ``lf.locate`` answers now.
-Run ``python tests/make_locate_table.py`` after changing :mod:`lstm_figures.locating`.
+Run ``python tests/make_locate_table.py`` after changing :mod:`lstm_figures.locating`
+or :mod:`lstm_figures.expressions`.
 """
 
 from __future__ import annotations

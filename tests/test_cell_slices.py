@@ -9,7 +9,8 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 import lstm_figures as lf
 from lstm_figures.cell_slices import FIRST_VALUES, cell_slices, cells, state_of
-from lstm_figures.locating import evaluate, sizes, tensors
+from lstm_figures.expressions import evaluate
+from lstm_figures.locating import sizes, tensors
 
 # The trace's own tolerance: its states come from PyTorch one direction at a time, and the
 # fused result in output/h_n/c_n may differ in the last bit.
@@ -60,7 +61,7 @@ def trace(request):
 
 
 def test_every_expression_equals_the_cells_state(trace):
-    """Evaluated by locating.evaluate on the real output/h_n/c_n, against tr.hidden/tr.cell."""
+    """Evaluated by expressions.evaluate on the real output/h_n/c_n, against tr.hidden/tr.cell."""
     real, names = tensors(trace), sizes(trace)
     checked = 0
     for cell in cells(trace):

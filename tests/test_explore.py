@@ -17,8 +17,9 @@ from lstm_figures import gallery_scraper
 from lstm_figures.cell_slices import cells
 from lstm_figures.cli import main
 from lstm_figures.exploring import EXPLORABLE, cell_id, config, parts, tensors_hash
+from lstm_figures.expressions import evaluate
 from lstm_figures.figures import build, default_input
-from lstm_figures.locating import evaluate, sizes, tensors
+from lstm_figures.locating import sizes, tensors
 
 MODELS = {
     "stacked": lambda: nn.LSTM(2, 4, num_layers=2),

@@ -20,6 +20,7 @@ LIGHT_MODULES = [
     "lstm_figures.cli",
     "lstm_figures.figures",
     "lstm_figures.labels",
+    "lstm_figures.expressions",
     "lstm_figures.locating",
     "lstm_figures.layout",
     "lstm_figures.themes",

@@ -23,7 +23,7 @@ from make_locate_table import (
 )
 
 import lstm_figures as lf
-from lstm_figures import locating
+from lstm_figures import expressions, locating
 from lstm_figures.labels import CATALOGUE, LANGUAGES
 
 
@@ -337,23 +337,24 @@ def test_expression_must_be_a_string():
 
 
 def test_huge_models_are_refused_before_tagging(monkeypatch):
-    monkeypatch.setattr(locating, "MAX_ELEMENTS", 50)
+    monkeypatch.setattr(expressions, "MAX_ELEMENTS", 50)
     with pytest.raises(ValueError, match="more than the 50"):
         lf.locate(cached_trace(PLAIN), "h_n[0]")
 
 
 def test_joins_are_bounded(monkeypatch):
     tr = cached_trace(PLAIN)
-    monkeypatch.setattr(locating, "MAX_ELEMENTS", 2 * tr.output_padded.numel() + 40)
+    monkeypatch.setattr(expressions, "MAX_ELEMENTS", 2 * tr.output_padded.numel() + 40)
     with pytest.raises(ValueError, match="elements"):
         lf.locate(tr, "torch.cat((output, output, output))")
 
 
 def test_the_expression_is_parsed_never_run():
     # ast.parse compiles to a tree only; nothing in the module runs code from text
-    source = Path(locating.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"\b(eval|exec|compile)\(", source.replace('mode="eval"', ""))
-    assert "ast.parse(text, mode=" in source
+    for module in (expressions, locating):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert not re.search(r"\b(eval|exec|compile)\(", source.replace('mode="eval"', ""))
+    assert "ast.parse(text, mode=" in Path(expressions.__file__).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,7 +1,8 @@
 // Slice box (docs/shapes.rst): which (state, layer, direction, time step) cells does an
 // expression such as `output[:, -1]` read, for the configuration in the shape calculator's form?
 //
-// The same grammar and answers as lstm_figures.locate (lstm_figures/locating.py):
+// The same grammar (lstm_figures/expressions.py) and answers (lstm_figures/locating.py) as
+// lstm_figures.locate:
 // - the expression is tokenized and parsed here, never evaluated as JavaScript;
 // - it is applied, as torch would, to small strided tensors (shape, strides, offset) whose
 //   elements are origin codes: each names the tensor it comes from and the (state, layer,
