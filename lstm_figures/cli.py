@@ -4,6 +4,12 @@ Every argument is checked before PyTorch or matplotlib is imported, so a mistake
 reported at once, as one line on stderr, with exit status 2 (as argparse does). A model
 whose forward pass is not the recurrence it claims (``TraceMismatchError``) is one line too,
 with exit status 3.
+
+This module is the entry point (``lstm-figures`` runs :func:`main`): the parser, the exit
+statuses and the one-line errors. The commands' work lives beside it:
+:mod:`lstm_figures.cli_model` (the model options, their checks, building and tracing the
+module, ``shapes``), :mod:`lstm_figures.cli_draw` (``draw``, images and explorable pages) and
+:mod:`lstm_figures.cli_locate` (``locate`` and its printout).
 """
 
 from __future__ import annotations
@@ -11,34 +17,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from lstm_figures import __version__, figures
+from lstm_figures.cli_draw import add_figure_options, check_output, run_draw
+from lstm_figures.cli_locate import add_locate_command
+from lstm_figures.cli_model import add_model_options, check_model, run_shapes
 from lstm_figures.labels import LANGUAGES
-from lstm_figures.saving import check_path
 from lstm_figures.themes import THEMES
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
-    from torch import nn
-
-    from lstm_figures.tracing import Trace
 
 PROG = "lstm-figures"
 USAGE_ERROR = 2
 TRACE_MISMATCH = 3
 BROKEN_PIPE = 141
-
-#: Module kinds, as in :data:`lstm_figures.models.KINDS` (which imports torch), with the
-#: number of gate blocks in their weights, for the memory estimate.
-GATE_BLOCKS = {"LSTM": 4, "GRU": 3, "RNN": 1}
-
-#: Numbers the model and its trace may hold (~200 MB of float32). Figures elide long axes,
-#: so a larger model would draw the same picture, only after a long wait or none at all.
-MAX_VALUES = 50_000_000
 
 DESCRIPTION = "Figures of torch.nn.LSTM (or GRU, RNN) drawn from a real forward pass."
 EPILOG = f"""\
@@ -63,23 +58,6 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.prog}: error: {' '.join(message.split())}\n")
-
-
-def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
-    """An argparse type: an integer in ``[minimum, maximum]``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {value}")
-        return value
-
-    return parse
 
 
 def build_parser() -> OneLineErrorParser:
@@ -147,315 +125,11 @@ def build_parser() -> OneLineErrorParser:
     return parser
 
 
-def add_figure_options(draw: argparse.ArgumentParser) -> None:
-    """Options that only some figures take (see :func:`lstm_figures.figures.options`)."""
-    draw.add_argument(
-        "--expression",
-        metavar="EXPR",
-        help='selection only: the slice whose cells are marked (default: "output[-1]")',
-    )
-
-
-def figure_options(args: argparse.Namespace) -> dict:
-    """The figure options given on the command line, for :func:`lstm_figures.draw`."""
-    return {"expression": args.expression} if args.expression is not None else {}
-
-
-def add_locate_command(commands) -> None:
-    """``locate EXPR``: which cells a slice of output, h_n or c_n reads."""
-    locate = commands.add_parser(
-        "locate",
-        help="which (layer, direction, time step) states a slice reads",
-        description=(
-            "Print which grid cells (state, layer, direction, time step) an expression over "
-            "output, h_n and c_n reads, its shape and the warnings of lf.locate."
-        ),
-        allow_abbrev=False,
-    )
-    locate.add_argument(
-        "expression", metavar="EXPR", help='e.g. "output[:, -1]" or "h_n[-1]" (quote it)'
-    )
-    add_model_options(locate)
-    locate.add_argument(
-        "--lengths",
-        type=lengths_list,
-        metavar="N1,N2,...",
-        help="a packed batch of sequences of these lengths (sets --batch; each at most --seq-len)",
-    )
-    locate.add_argument(
-        "--lang", choices=LANGUAGES, default="en", help="language of the warnings (default: en)"
-    )
-    locate.set_defaults(run=run_locate, parser=locate)
-
-
-def lengths_list(text: str) -> list[int]:
-    """An argparse type: comma-separated positive lengths."""
-    parts = [part.strip() for part in text.split(",")]
-    if not all(part.isdigit() and int(part) > 0 for part in parts):
-        raise argparse.ArgumentTypeError(
-            f"expected positive whole numbers like 5,3,1, got {text!r}"
-        )
-    return [int(part) for part in parts]
-
-
-def run_locate(args: argparse.Namespace) -> None:
-    """Print the cells an expression reads, one line per row of the grid, then its warnings."""
-    import lstm_figures as lf
-
-    if args.lengths is not None:
-        if max(args.lengths) > args.seq_len:
-            raise ValueError(
-                f"--lengths must be at most --seq-len ({max(args.lengths)} > {args.seq_len})"
-            )
-        args.batch = len(args.lengths)
-    module = build_model(args)
-    x = locate_input(args, module)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "LSTM with projections is not supported with oneDNN")
-        sel = lf.locate(module, args.expression, x, lang=args.lang)
-    for line in selection_lines(sel, module.bidirectional):
-        print(line)
-
-
-def locate_input(args: argparse.Namespace, module: nn.Module):
-    """The seeded input, packed (without sorting) when ``--lengths`` is given."""
-    x = figures.default_input(None, module, seq_len=args.seq_len, batch=args.batch, seed=args.seed)
-    if args.lengths is None:
-        return x
-    from torch.nn.utils.rnn import pack_padded_sequence
-
-    return pack_padded_sequence(
-        x, args.lengths, batch_first=module.batch_first, enforce_sorted=False
-    )
-
-
-def selection_lines(sel, bidirectional: bool) -> list[str]:
-    """What ``locate`` prints: the shape, one line per (state, layer, direction) with its
-    steps (and those read only in part), padding, then each warning."""
-    import itertools
-
-    def steps_text(steps: list[int]) -> str:
-        runs = itertools.groupby(enumerate(steps), lambda pair: pair[1] - pair[0])
-        parts = []
-        for _, run in runs:
-            run = [step for _, step in run]
-            parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
-        return ", ".join(parts)
-
-    lines = [f"{sel.expression.strip()} -> shape {sel.shape}"]
-    lines.append(
-        "cells read (state, layer, direction, time steps):" if sel.cells else "cells read: none"
-    )
-    partial = set(sel.partial)
-    for (state, layer, direction), group in itertools.groupby(sel.cells, lambda c: c[:3]):
-        cells = list(group)
-        row = f"  {state}  layer {layer}"
-        if bidirectional:
-            row += "  " + ("backward" if direction else "forward ")
-        row += f"  t = {steps_text([cell[3] for cell in cells])}"
-        in_part = [cell[3] for cell in cells if cell in partial]
-        if in_part:
-            row += f"  (in part: t = {steps_text(in_part)})"
-        lines.append(row)
-    lines.append("reads padding: yes" if sel.padding else "reads padding: no")
-    lines += [f"warning: {warning}" for warning in sel.warnings] or ["warnings: none"]
-    return lines
-
-
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """Options that choose the module and its input, shared by ``draw`` and ``shapes``."""
-    positive, non_negative = whole_number(1), whole_number(0)
-    model = parser.add_argument_group("model and input")
-    model.add_argument(
-        "--input-size", type=positive, required=True, metavar="F", help="features per time step"
-    )
-    model.add_argument(
-        "--hidden-size", type=positive, required=True, metavar="H", help="units per layer"
-    )
-    model.add_argument(
-        "--num-layers", type=positive, default=1, metavar="L", help="stacked layers (default: 1)"
-    )
-    model.add_argument("--bidirectional", action="store_true", help="a backward direction too")
-    model.add_argument("--batch-first", action="store_true", help="input and output as (N, T, ...)")
-    model.add_argument(
-        "--proj-size",
-        type=non_negative,
-        default=0,
-        metavar="P",
-        help="LSTM only: h has P features, P < H (default: 0, none)",
-    )
-    model.add_argument(
-        "--module",
-        choices=tuple(GATE_BLOCKS),
-        default="LSTM",
-        help="the recurrent module (default: LSTM)",
-    )
-    model.add_argument(
-        "--seq-len",
-        type=positive,
-        default=5,
-        metavar="T",
-        help="time steps of the input (default: 5)",
-    )
-    model.add_argument(
-        "--batch", type=positive, default=3, metavar="N", help="sequences in the batch (default: 3)"
-    )
-    model.add_argument(
-        "--seed",
-        type=whole_number(0, 2**64 - 1),
-        default=0,
-        metavar="S",
-        help="seed of the weights and the input (default: 0)",
-    )
-
-
-def check_model(args: argparse.Namespace) -> None:
-    """Reject a model PyTorch would refuse, or one too big to trace, with ``ValueError``."""
-    if args.proj_size and args.module != "LSTM":
-        raise ValueError(f"--proj-size is only for LSTM, not {args.module}")
-    if args.proj_size >= args.hidden_size:
-        raise ValueError(
-            f"--proj-size must be smaller than --hidden-size ({args.proj_size} >= "
-            f"{args.hidden_size}); 0 means no projection"
-        )
-    values = estimated_values(args)
-    if values > MAX_VALUES:
-        raise ValueError(
-            f"this model and its trace would hold about {values:,} numbers, more than "
-            f"{MAX_VALUES:,}: use smaller sizes (figures elide long axes, so they look the same)"
-        )
-
-
-def estimated_values(args: argparse.Namespace) -> int:
-    """About how many numbers the parameters and the trace's recorded states take."""
-    gates = GATE_BLOCKS[args.module] * args.hidden_size
-    hidden, out = args.hidden_size, args.proj_size or args.hidden_size
-    directions = 2 if args.bidirectional else 1
-    parameters = 0
-    for layer in range(args.num_layers):
-        layer_input = args.input_size if layer == 0 else directions * out
-        parameters += directions * (gates * (layer_input + out + 2) + args.proj_size * hidden)
-    # Per step and sequence: the input, then h, c and the gates of every layer and direction.
-    per_step = args.input_size + args.num_layers * directions * (out + hidden + 2 * gates)
-    return parameters + args.seq_len * args.batch * per_step
-
-
-def use_agg_backend() -> None:
-    """Draw off-screen: a command has no window to show figures in."""
-    if "matplotlib.pyplot" not in sys.modules:  # never switch a caller's pyplot backend
-        import matplotlib
-
-        matplotlib.use("Agg")
-
-
-def build_model(args: argparse.Namespace) -> nn.Module:
-    """The seeded module the options describe."""
-    from lstm_figures.models import build_module
-
-    return build_module(
-        args.module,
-        input_size=args.input_size,
-        hidden_size=args.hidden_size,
-        num_layers=args.num_layers,
-        bidirectional=args.bidirectional,
-        batch_first=args.batch_first,
-        proj_size=args.proj_size,
-        seed=args.seed,
-    )
-
-
-def traced_model(args: argparse.Namespace) -> tuple[nn.Module, Trace]:
-    """Build the module and its seeded input, run it, and return ``(module, trace)``.
-
-    ``draw`` uses its figure's default input (``packed`` needs a PackedSequence).
-    """
-    import lstm_figures as lf
-
-    module = build_model(args)
-    x = figures.default_input(
-        getattr(args, "name", None), module, seq_len=args.seq_len, batch=args.batch, seed=args.seed
-    )
-    with warnings.catch_warnings():
-        # PyTorch's notice that its oneDNN kernel lacks proj_size: nothing for the user to do.
-        warnings.filterwarnings("ignore", "LSTM with projections is not supported with oneDNN")
-        return module, lf.trace(module, x)
-
-
 def run_list(args: argparse.Namespace) -> None:
     """Print each figure's name and one-line summary, in tutorial order."""
     width = max(map(len, figures.FIGURES))
     for name in figures.FIGURES:
         print(f"{name:<{width}}  {figures.summary(name)}")
-
-
-def run_draw(args: argparse.Namespace) -> None:
-    """Draw the figure and write it; nothing is written if drawing fails."""
-    use_agg_backend()
-    import matplotlib.pyplot as plt
-
-    import lstm_figures as lf
-
-    if is_html(args.output):
-        run_draw_html(args)
-        return
-    _, tr = traced_model(args)
-    fig = lf.draw(args.name, tr, lang=args.lang, theme=args.theme, **figure_options(args))
-    try:
-        lf.save(fig, args.output)
-    except OSError as error:
-        raise ValueError(f"cannot write {args.output!r}: {error.strerror or error}") from None
-    finally:
-        plt.close(fig)
-
-
-# --- explorable pages: draw NAME ... -o page.html ---
-def is_html(path: str) -> bool:
-    """Whether ``draw`` is asked for an explorable page rather than an image."""
-    return Path(path).suffix.lower() == ".html"
-
-
-def check_html_path(path: str, name: str) -> None:
-    """An explorable page: the figure must be explorable and the page's folder must exist."""
-    from lstm_figures.exploring import EXPLORABLE
-
-    if name not in EXPLORABLE:
-        raise ValueError(
-            f"only an explorable figure ({', '.join(EXPLORABLE)}) can be written as .html; "
-            f"write {name} as .png, .svg or .pdf"
-        )
-    if not Path(path).parent.is_dir():
-        raise ValueError(f"the folder {str(Path(path).parent)!r} does not exist")
-
-
-def run_draw_html(args: argparse.Namespace) -> None:
-    """Write the explorable page of ``lf.explore`` for the figure; nothing if it fails."""
-    import lstm_figures as lf
-
-    _, tr = traced_model(args)
-    page = lf.explore(tr, figure=args.name, lang=args.lang, theme=args.theme)
-    try:
-        page.save(args.output)
-    except OSError as error:
-        raise ValueError(f"cannot write {args.output!r}: {error.strerror or error}") from None
-
-
-def run_shapes(args: argparse.Namespace) -> None:
-    """Print every tensor's shape as a Python tuple, then the number of parameters."""
-    module, tr = traced_model(args)
-    shapes = tr.shapes()
-    width = max(len("tensor"), *map(len, shapes))
-    print(f"{'tensor':<{width}}  shape")
-    for name, shape in shapes.items():
-        print(f"{name:<{width}}  {shape}")
-    print(f"total parameters: {sum(p.numel() for p in module.parameters())}")
-
-
-def check_output(args: argparse.Namespace) -> None:
-    """Check ``-o`` before anything runs: an image format, or .html for an explorable page."""
-    if is_html(args.output):
-        check_html_path(args.output, args.name)
-    else:
-        check_path(args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

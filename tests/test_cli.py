@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lstm_figures as lf
-from lstm_figures import cli, figures, models
+from lstm_figures import cli, cli_model, figures, models
 from lstm_figures.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,8 +252,8 @@ def test_shapes_match_torch(config):
 
 def test_module_kinds_match_the_library():
     """The CLI lists kinds without importing torch; they must be the library's."""
-    assert tuple(cli.GATE_BLOCKS) == tuple(models.KINDS)
-    for kind, blocks in cli.GATE_BLOCKS.items():
+    assert tuple(cli_model.GATE_BLOCKS) == tuple(models.KINDS)
+    for kind, blocks in cli_model.GATE_BLOCKS.items():
         module = models.build_module(kind, input_size=2, hidden_size=3)
         assert module.weight_ih_l0.shape[0] == blocks * 3
 
@@ -268,8 +268,8 @@ def test_module_kinds_match_the_library():
 )
 def test_memory_estimate_covers_the_parameters(options):
     args = cli.build_parser().parse_args(["shapes", *options])
-    module = cli.build_model(args)
-    assert cli.estimated_values(args) >= sum(p.numel() for p in module.parameters())
+    module = cli_model.build_model(args)
+    assert cli_model.estimated_values(args) >= sum(p.numel() for p in module.parameters())
 
 
 # --- bad input ---
@@ -385,7 +385,7 @@ def test_unwritable_output_is_one_line(capsys, tmp_path):
 
 
 def test_whole_number_rejects_what_int_rejects():
-    parse = cli.whole_number(1, 10)
+    parse = cli_model.whole_number(1, 10)
     assert parse("7") == 7
     for text in ("0", "11", "1.0", "", "seven"):
         with pytest.raises(argparse.ArgumentTypeError):

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LIGHT_MODULES = [
     "lstm_figures",
     "lstm_figures.cli",
+    "lstm_figures.cli_draw",
+    "lstm_figures.cli_locate",
+    "lstm_figures.cli_model",
     "lstm_figures.figures",
     "lstm_figures.labels",
     "lstm_figures.expressions",
