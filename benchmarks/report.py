@@ -16,7 +16,11 @@ TARGETS = {
     "lstm-figures draw / import floor": (1.5, "x", "ratio of medians"),
     "lstm-figures rejects --hidden-size 0": (0.5, "s", "median"),
     "heaviest gallery page with its images": (400.0, "kB", "HTML + images, both themes"),
-    "lf.trace, T = 1000, N = 8, H = 256, 3 bidirectional layers": (2.0, "s", "median, torch's default threads"),
+    "lf.trace, T = 1000, N = 8, H = 256, 3 bidirectional layers": (
+        2.0,
+        "s",
+        "median, torch's default threads",
+    ),
     # Scores (unit "score"): higher is better.
     "Lighthouse performance, worst page": (95.0, "score", "median of runs, index and gallery page"),
     "Lighthouse accessibility, worst page": (
