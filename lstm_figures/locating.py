@@ -11,7 +11,8 @@ cells). The origins that come out are decoded.
 The expression is untrusted text. It is parsed with :mod:`ast` and the tree is walked here
 against a whitelist; it is never given to ``eval``, ``exec`` or ``compile``.
 
-Grammar (the calculator page's JavaScript accepts exactly the same):
+Grammar (the calculator page's JavaScript accepts exactly the same: docs/_static/slice_parser.js
+parses it, strided.js and slices.js evaluate it):
 
 - names ``output``, ``h_n``, ``c_n`` (LSTM only);
 - subscripts holding integer expressions (negative too), slices ``a:b:c`` (step > 0),
