@@ -104,12 +104,14 @@ def bench_lighthouse(report: Report, html: Path, work: Path, runs: int) -> None:
         report.results["lighthouse"] = {"skipped": why}
         return
     pages = page_weights(html)
-    # The site's front page and its heaviest gallery chapter (an example's page).
+    # The site's front page, its heaviest gallery chapter (an example's page) and the shape
+    # calculator, the page with the most JavaScript (the slice box).
     chapters = [page for page in pages if Path(page).name.startswith("plot_")]
     heaviest = max(chapters, key=lambda page: pages[page]["total"]) if chapters else None
     gallery = heaviest.split("/", 1)[1] if heaviest else None
     targets = [f"{lang}/index.html" for lang in LANGUAGES]
     targets += [f"{lang}/{gallery}" for lang in LANGUAGES if gallery]
+    targets += [f"{lang}/shapes.html" for lang in LANGUAGES]
     env = {**os.environ, "CHROME_PATH": chromium}
     results: dict = {"version": LIGHTHOUSE, "chromium": chromium, "load_start": load()}
     worst: dict[str, tuple[float, str]] = {}

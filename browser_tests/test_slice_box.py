@@ -1,4 +1,7 @@
-"""The shape calculator's slice box (docs/shapes.rst, slices.js, slice_box.js) against lf.locate.
+"""The shape calculator's slice box (docs/shapes.rst) against lf.locate.
+
+The page's scripts, in docs/_static/: slice_parser.js (the grammar), strided.js (torch's view
+rules), slices.js (the cells an expression reads) and slice_box.js (the box itself).
 
 The whole of ``tests/locate_table.json`` (lf.locate's answers, checked against torch by
 tests/test_locating.py) is asked of the page in both languages: once through the page's own

@@ -7,8 +7,8 @@ done by torch itself on the tensors given, so PyTorch's own indexing rules decid
 Nothing here knows about traces: :mod:`lstm_figures.locating` gives the tensors (real ones,
 and int64 twins whose elements encode their origin).
 
-Grammar (the calculator page's JavaScript, ``docs/_static/slices.js``, accepts exactly the
-same):
+Grammar (the calculator page's JavaScript accepts exactly the same: docs/_static/slice_parser.js
+parses it, strided.js and slices.js evaluate it):
 
 - names ``output``, ``h_n``, ``c_n`` (LSTM only);
 - subscripts holding integer expressions (negative too), slices ``a:b:c`` (step > 0),

@@ -1,8 +1,9 @@
 // Slice box of the shape calculator (docs/shapes.rst): the reader's expression, evaluated by
-// slices.js for the form's configuration, shown as the grid of states it reads, its shape and
-// its warnings. Every word comes from the page: the box's data-msg-* attributes (translated
-// with the page) and lf.locate's warning templates (the JSON that docs/_ext/slice_warnings.py
-// writes from lstm_figures.labels). What the reader types is only ever shown as text.
+// slices.js (with slice_parser.js and strided.js) for the form's configuration, shown as the
+// grid of states it reads, its shape and its warnings. Every word comes from the page: the
+// box's data-msg-* attributes (translated with the page) and lf.locate's warning templates
+// (the JSON that docs/_ext/slice_warnings.py writes from lstm_figures.labels). What the reader
+// types is only ever shown as text.
 (function () {
   "use strict";
 
