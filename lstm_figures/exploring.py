@@ -23,6 +23,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 from pathlib import Path
 
 from lstm_figures.labels import Labels
@@ -108,6 +109,24 @@ def _percent(value: float, total: float) -> str:
     return f"{100 * value / total:.3f}%"
 
 
+#: Smallest target a finger can hit, in CSS pixels (WCAG 2.5.8, axe's ``target-size``),
+#: plus a little so that rounding never leaves a cell a fraction short.
+TOUCH_TARGET = 24.5
+
+
+def touch_width(layout) -> int:
+    """The rendered width, in CSS pixels, at which the figure's smallest cell is a touch target.
+
+    Every cell is placed in percent of the figure, so a cell's side in CSS pixels is its side
+    in inches times the rendered width over the layout's width (the image keeps the layout's
+    aspect ratio). At this width or wider no side of any cell is under :data:`TOUCH_TARGET`.
+    """
+    smallest = min((min(box.w, box.h) for box in layout.cells.values()), default=0.0)
+    if smallest <= 0:  # no cell to hit: the figure keeps its own width
+        return 0
+    return math.ceil(TOUCH_TARGET * layout.width / smallest)
+
+
 def _cell_html(layout, key: tuple, title: str) -> str:
     box = layout.cells[key]
     state, layer, direction, step, sample = key
@@ -154,9 +173,14 @@ def parts(tr, layout, figure: str, lang: str | None = None) -> tuple[str, str]:
     data_config = html.escape(
         json.dumps(config(tr, figure), sort_keys=True, separators=(",", ":")), quote=True
     )
-    before = f'<div class="lf-explore" data-config="{data_config}"><div class="lf-explore-figure">'
+    # On a phone the figure keeps at least this width, in a pane that scrolls (explore.css).
+    touch = f"--lf-touch-width:{touch_width(layout)}px"
+    before = (
+        f'<div class="lf-explore" data-config="{data_config}"><div class="lf-explore-scroll">'
+        f'<div class="lf-explore-figure" style="{touch}">'
+    )
     after = (
-        f'<div class="lf-cells" hidden>{cells}</div></div>'
+        f'<div class="lf-cells" hidden>{cells}</div></div></div>'
         '<div class="lf-explore-panel" hidden>'
         f'<p class="lf-explore-help">{html.escape(help_text)}</p>'
         f'<p class="lf-tensors">{html.escape(labels("explore_tensors"))} {tensors}</p>'
