@@ -16,7 +16,15 @@ import lstm_figures as lf
 from lstm_figures import gallery_scraper
 from lstm_figures.cell_slices import cells
 from lstm_figures.cli import main
-from lstm_figures.exploring import EXPLORABLE, cell_id, config, parts, tensors_hash
+from lstm_figures.exploring import (
+    EXPLORABLE,
+    TOUCH_TARGET,
+    cell_id,
+    config,
+    parts,
+    tensors_hash,
+    touch_width,
+)
 from lstm_figures.expressions import evaluate
 from lstm_figures.figures import build, default_input
 from lstm_figures.locating import sizes, tensors
@@ -77,6 +85,18 @@ def test_cell_boxes_lie_inside_the_figure_and_do_not_overlap(figure):
     for state, layer, direction, step, sample in layout.cells:
         assert (state, layer, direction, step) in cells(tr)
         assert sample is None or 0 <= sample < tr.batch_size
+
+
+@pytest.mark.parametrize("figure", EXPLORABLE)
+def test_touch_width_makes_every_cell_a_touch_target_and_no_wider(figure):
+    layout = build(figure, _trace(figure), "en")
+    width = touch_width(layout)
+    # A cell's side in CSS px at a rendered width: its side in inches, scaled like the image.
+    sides = [min(box.w, box.h) * width / layout.width for box in layout.cells.values()]
+    assert min(sides) >= TOUCH_TARGET
+    assert min(sides) * (width - 1) / width < TOUCH_TARGET  # one pixel less would not do
+    before, _ = parts(_trace(figure), layout, figure, "en")
+    assert f'style="--lf-touch-width:{width}px"' in before
 
 
 @pytest.mark.parametrize("figure", EXPLORABLE)
