@@ -326,24 +326,25 @@ class _LayerRun:
 def _one_layer(module: nn.Module, kind: str, layer: int) -> nn.Module:
     """A one-layer module of PyTorch's own class holding layer ``layer``'s weights.
 
-    Built on the meta device and then given memory, so that nothing is initialised at
-    random (the caller's random state is left alone); same dtype, device and layout.
+    Built on the CPU with a forked random state, so the caller's random numbers are left
+    alone, then moved to the module's device; same dtype and layout. (Building on the meta
+    device instead makes torch import sympy on first use: half a second per process.)
     """
     weight = getattr(module, f"weight_ih_l{layer}")
     options = {"proj_size": module.proj_size} if kind == "LSTM" else {}
     if kind == "RNN":
         options["nonlinearity"] = module.nonlinearity
-    single = KINDS[kind](
-        input_size=weight.shape[1],
-        hidden_size=module.hidden_size,
-        num_layers=1,
-        bias=module.bias,
-        batch_first=module.batch_first,
-        bidirectional=module.bidirectional,
-        device="meta",
-        dtype=weight.dtype,
-        **options,
-    ).to_empty(device=weight.device)
+    with torch.random.fork_rng(devices=[]):
+        single = KINDS[kind](
+            input_size=weight.shape[1],
+            hidden_size=module.hidden_size,
+            num_layers=1,
+            bias=module.bias,
+            batch_first=module.batch_first,
+            bidirectional=module.bidirectional,
+            dtype=weight.dtype,
+            **options,
+        ).to(weight.device)
     with torch.no_grad():
         for name, parameter in single.named_parameters():
             parameter.copy_(getattr(module, name.replace("_l0", f"_l{layer}")))
