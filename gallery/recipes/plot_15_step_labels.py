@@ -76,7 +76,8 @@ per_step = cross_entropy(logits.transpose(1, 2), tags, reduction="none")  # (N, 
 masked = (per_step * mask).sum() / mask.sum()
 real_only = cross_entropy(head(lstm(pack(x))[0].data), pack(tags).data)
 ignored = cross_entropy(logits.transpose(1, 2), tags.masked_fill(~mask, -100), ignore_index=-100)
-assert torch.allclose(masked, real_only) and torch.allclose(masked, ignored)
+assert torch.allclose(masked, real_only)
+assert torch.allclose(masked, ignored)
 print(f"masked mean {masked:.4f}, over packed.data {real_only:.4f}, ignore_index {ignored:.4f}")
 
 # %%
@@ -120,9 +121,9 @@ packed_out, padded_out = step_features(bi, x), bi(x)[0]
 for n, length in enumerate(lengths.tolist()):
     assert torch.allclose(packed_out[n, :length], bi(x[n : n + 1, :length])[0][0], atol=1e-6)
     gap = (padded_out[n, :length] - packed_out[n, :length]).abs()
-    assert gap[:, :H].max() < 1e-6 and (gap[:, H:].max() > 1e-3) == (length < T)
-    print(f"sequence {n} (length {length}): unpacked, the backward half is off by up to "
-          f"{gap[:, H:].max():.4f}")
+    assert gap[:, :H].max() < 1e-6  # forward half: the same
+    assert (gap[:, H:].max() > 1e-3) == (length < T)  # backward half: off unless full length
+    print(f"sequence {n}, length {length}: backward half off by up to {gap[:, H:].max():.4f}")
 
 # %%
 # What the head reads
@@ -133,7 +134,8 @@ for n, length in enumerate(lengths.tolist()):
 # ``h_n`` instead, but a tagger wants every step, that one included.
 tr = lf.trace(bi, pack(x))
 selection = lf.locate(tr, "output")
-assert selection.padding and selection.shape == (N, T, 2 * H)
+assert selection.padding
+assert selection.shape == (N, T, 2 * H)
 for warning in selection.warnings:
     print(warning)
 
