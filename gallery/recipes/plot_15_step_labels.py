@@ -130,8 +130,9 @@ for n, length in enumerate(lengths.tolist()):
 # -------------------
 # The head reads all of ``output``. :func:`lstm_figures.locate` confirms that this includes
 # padding, which is why the loss is masked. It also warns that the backward half at each
-# sequence's last step has seen one input only: a reader of final states should take
-# ``h_n`` instead, but a tagger wants every step, that one included.
+# sequence's last step has seen one input only. That matters for one label per sequence (the
+# previous recipe, "One label per sequence", takes the final states from ``h_n``), but a
+# tagger wants every step, that one included.
 tr = lf.trace(bi, pack(x))
 selection = lf.locate(tr, "output")
 assert selection.padding
