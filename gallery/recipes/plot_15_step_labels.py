@@ -135,9 +135,9 @@ for n, length in enumerate(lengths.tolist()):
 # -------------------
 # The head reads all of ``output``. :func:`lstm_figures.locate` confirms that this includes
 # padding, which is why the loss is masked. It also warns that the backward half at each
-# sequence's last step has seen one input only. That matters for one label per sequence (the
-# previous recipe, "One label per sequence", takes the final states from ``h_n``), but a
-# tagger wants every step, that one included.
+# sequence's last step has seen one input only. That matters when one vector must stand for
+# a whole sequence, as in the previous recipe, "One label per sequence", which takes the
+# final states from ``h_n``. A tagger wants every step, that one included.
 tr = lf.trace(bi, pack(x))
 selection = lf.locate(tr, "output")
 assert selection.padding
