@@ -159,7 +159,7 @@ def draw(
     -------
     matplotlib.figure.Figure
         A pyplot figure; its ``lstm_figures`` attribute records the name, trace,
-        language, theme, alt text and figure options (used by the docs' image scraper).
+        language, theme and alt text (used by the docs' image scraper).
 
     Raises
     ------
