@@ -36,8 +36,10 @@ print("x (N, T, F):", tuple(x.shape), " real steps per sequence:", mask.sum(1).t
 # -----------------------
 # As in :ref:`sphx_glr_auto_examples_beyond_plot_10_packed.py`, the batch is packed so that
 # the LSTM reads only the real steps; ``enforce_sorted=False`` accepts lengths in any order.
-# ``pad_packed_sequence`` turns ``output`` back into ``(N, T, D * H_out)``, with zeros at
-# the padding. Two small functions do it, because we call them again below.
+# ``pad_packed_sequence`` turns ``output``, the top layer's ``h`` at every step
+# (:ref:`sphx_glr_auto_examples_plot_06_state_locations.py`), back into
+# ``(N, T, D * H_out)``, with zeros at the padding. Two small functions do it, because we
+# call them again below.
 
 
 def pack(t: torch.Tensor) -> nn.utils.rnn.PackedSequence:
@@ -133,20 +135,15 @@ for n, length in enumerate(lengths.tolist()):
 # %%
 # What the head reads
 # -------------------
-# The head reads all of ``output``. :func:`lstm_figures.locate` confirms that this includes
-# padding, which is why the loss is masked. It also warns that the backward half at each
-# sequence's last step has seen one input only. That matters when one vector must stand for
-# a whole sequence, as in the previous recipe, "One label per sequence", which takes the
-# final states from ``h_n``. A tagger wants every step, that one included.
+# The figure marks what the head reads: all of ``output``, both directions of the top layer
+# at every step, and the padding past each sequence's end, which is why the loss is masked.
+# It also warns that the backward half at a sequence's last step has seen one input only.
+# That matters when one vector stands for a whole sequence (the previous recipe, "One label
+# per sequence", takes ``h_n``), not for a tagger, which wants every step.
 tr = lf.trace(bi, pack(x))
 selection = lf.locate(tr, "output")
 assert selection.padding
 assert selection.shape == (N, T, 2 * H)
-for warning in selection.warnings:
-    print(warning)
-
-# %%
-# The figure marks the top layer's cells in both directions at every step, and the padded
-# steps that ``output`` fills with zeros.
-# :ref:`sphx_glr_auto_examples_plot_06_state_locations.py` shows them among the other states.
+keys = [key for key, _ in selection.warning_keys]
+assert keys == ["locate_warn_backward_first", "locate_warn_padding"]
 lf.draw("selection", tr, expression="output")
