@@ -82,7 +82,8 @@ assert tuple(h_0.shape) == (L, N, H_out) and tuple(c_0.shape) == (L, N, H)
 for start in ((h_sum, c_sum), (h_0, c_0)):
     output, (h, c) = decoder(y, start)
     assert tuple(output.shape) == (N, T_out, H_out) and tuple(h.shape) == (L, N, H_out)
-print("sum:", tuple(h_sum.shape), " cat:", tuple(h_cat.shape), "-> Linear:", tuple(h_0.shape))
+print("sum:", tuple(h_sum.shape))
+print("cat:", tuple(h_cat.shape), "-> Linear:", tuple(h_0.shape))
 
 # %%
 # One step at a time
@@ -104,7 +105,8 @@ print("one step at a time == one call:", same)
 # %%
 # Without known inputs, a small ``nn.Linear`` head turns each output into a prediction of
 # F_out features, and the decoder reads that prediction at the next step. Started from a
-# zero input, the loop writes as many steps as asked for; here twice T_out.
+# zero input, the loop writes as many steps as asked for, here twice T_out. Nothing is
+# trained here, so only the shapes mean something.
 
 head = nn.Linear(H_out, F_out)
 with torch.no_grad():
