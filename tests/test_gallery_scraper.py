@@ -71,6 +71,23 @@ def test_figure_is_drawn_again_in_the_dark_theme(tmp_path):
     assert ":class: sphx-glr-single-img lstm-figure only-dark" in rst
 
 
+def test_dark_twin_keeps_the_figure_options(tmp_path):
+    """The dark twin of a selection figure marks the same expression as the light image."""
+    from lstm_figures.saving import save
+
+    torch.manual_seed(0)
+    tr = lf.trace(torch.nn.LSTM(3, 4, num_layers=2), torch.randn(5, 2, 3))
+    lf.draw("selection", tr, expression="h_n[0]")
+    run_scraper(tmp_path)
+    dark = (tmp_path / "images" / "sphx_glr_example_001_dark.png").read_bytes()
+    for expression, same in (("h_n[0]", True), ("output[-1]", False)):  # the given, the default
+        expected = save(
+            lf.draw("selection", tr, theme="dark", expression=expression), tmp_path / f"{same}.png"
+        )
+        plt.close("all")
+        assert (expected.read_bytes() == dark) is same
+
+
 INDEX = """\
 .. only:: html
 

@@ -159,7 +159,7 @@ def draw(
     -------
     matplotlib.figure.Figure
         A pyplot figure; its ``lstm_figures`` attribute records the name, trace,
-        language, theme and alt text (used by the docs' image scraper).
+        language, theme, alt text and figure options (used by the docs' image scraper).
 
     Raises
     ------
@@ -190,5 +190,6 @@ def draw(
         "lang": labels.lang,
         "theme": palette.name,
         "alt": layout.alt,
+        "options": dict(figure_options),  # so that a twin in the other theme shows the same
     }
     return fig
