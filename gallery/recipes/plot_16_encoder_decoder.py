@@ -73,15 +73,15 @@ print("h_n.view(L, 2, N, H_out):", tuple(h_states.shape))
 # treatment, with H in place of H_out. The decoder runs from either.
 
 h_sum, c_sum = h_states.sum(dim=1), c_states.sum(dim=1)
-assert tuple(h_sum.shape) == (L, N, H_out) and tuple(c_sum.shape) == (L, N, H)
+assert (h_sum.shape, c_sum.shape) == ((L, N, H_out), (L, N, H))
 h_cat = torch.cat((h_states[:, 0], h_states[:, 1]), dim=-1)
 c_cat = torch.cat((c_states[:, 0], c_states[:, 1]), dim=-1)
-assert tuple(h_cat.shape) == (L, N, 2 * H_out) and tuple(c_cat.shape) == (L, N, 2 * H)
+assert (h_cat.shape, c_cat.shape) == ((L, N, 2 * H_out), (L, N, 2 * H))
 h_0, c_0 = nn.Linear(2 * H_out, H_out)(h_cat), nn.Linear(2 * H, H)(c_cat)
-assert tuple(h_0.shape) == (L, N, H_out) and tuple(c_0.shape) == (L, N, H)
+assert (h_0.shape, c_0.shape) == ((L, N, H_out), (L, N, H))
 for start in ((h_sum, c_sum), (h_0, c_0)):
     output, (h, c) = decoder(y, start)
-    assert tuple(output.shape) == (N, T_out, H_out) and tuple(h.shape) == (L, N, H_out)
+    assert (output.shape, h.shape) == ((N, T_out, H_out), (L, N, H_out))
 print("sum:", tuple(h_sum.shape))
 print("cat:", tuple(h_cat.shape), "-> Linear:", tuple(h_0.shape))
 
@@ -99,7 +99,9 @@ for t in range(T_out):
     outputs.append(step)
 whole, (h, c) = decoder(y, (h_0, c_0))
 same = torch.allclose(torch.cat(outputs, dim=1), whole)
-assert same and torch.allclose(state[0], h) and torch.allclose(state[1], c)
+assert same
+assert torch.allclose(state[0], h)
+assert torch.allclose(state[1], c)
 print("one step at a time == one call:", same)
 
 # %%
@@ -111,7 +113,7 @@ print("one step at a time == one call:", same)
 head = nn.Linear(H_out, F_out)
 with torch.no_grad():
     step_input, state, written = torch.zeros(N, 1, F_out), (h_0, c_0), []
-    for t in range(2 * T_out):
+    for _ in range(2 * T_out):
         step, state = decoder(step_input, state)
         step_input = head(step)  # (N, 1, F_out): the prediction, read at the next step
         written.append(step_input)
