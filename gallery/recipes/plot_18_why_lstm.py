@@ -1,0 +1,144 @@
+"""
+============
+Why an LSTM
+============
+
+A plain RNN, a GRU and an LSTM all hand a state from one time step to the next. This chapter
+measures, with real backward passes, how strongly the last output still depends on the input
+t steps earlier, and shows what the LSTM's forget gate has to do with it.
+"""
+
+# %%
+# How far back the last output feels the input
+# --------------------------------------------
+#
+# For each sequence n, take the sum of the H units of the last output, ``output[T-1, n]``, and
+# its gradient with respect to the input t steps back, ``x[T-1-t, n]``. Our measure g(t) is
+# the norm of that gradient over the F features, averaged over the N sequences. Sequences of
+# a batch never mix, so one backward pass of ``output[-1].sum()`` gives every sequence's
+# gradient at once; the code checks this for sequence 0.
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+T, N, F, H = 60, 16, 4, 16
+x = torch.randn(T, N, F)
+rnn, gru, lstm = nn.RNN(F, H), nn.GRU(F, H), nn.LSTM(F, H)  # default initialisation
+
+
+def reach(module: nn.Module) -> torch.Tensor:
+    """g(t) for t = 0, ..., T-1: how much output[T-1] depends on x[T-1-t]."""
+    x_ = x.clone().requires_grad_()
+    module(x_)[0][-1].sum().backward()
+    return x_.grad.norm(dim=-1).mean(dim=1).flip(0)  # flipped: index t counts steps back
+
+
+alone = x[:, :1].clone().requires_grad_()
+(grad,) = torch.autograd.grad(lstm(alone)[0][-1].sum(), alone)
+together = x.clone().requires_grad_()
+lstm(together)[0][-1].sum().backward()
+assert torch.allclose(grad[:, 0], together.grad[:, 0], atol=1e-7)
+
+# %%
+# The figure marks what ``output[-1]`` reads, drawn for the first five steps of two sequences:
+# the hidden state ``h`` of the last step. An input reaches it only through the states in
+# between, so ``x[T-1-t]`` passes through t steps of the recurrence on its way (see
+# :ref:`sphx_glr_auto_examples_plot_01_unrolled.py`).
+import lstm_figures as lf
+
+lf.draw("selection", lstm, x[:5, :2], expression="output[-1]")
+
+# %%
+# Three modules, default initialisation
+# -------------------------------------
+#
+# The three modules have the same sizes and read the same ``x``. At PyTorch's default
+# initialisation the LSTM does not stand out: each of the three curves falls by more than six
+# orders of magnitude between t = 0 and t = T-1.
+curves = {"RNN": reach(rnn), "GRU": reach(gru), "LSTM": reach(lstm)}
+for name, g in curves.items():
+    print(f"{name:4}  g(0) = {g[0]:.1e}   g(T-1) = {g[-1]:.1e}")
+    assert g[-1] < 1e-6 * g[0]
+
+# %%
+# The forget gate scales the cell state's path
+# --------------------------------------------
+#
+# The cell state is updated as ``c_t = f_t * c_{t-1} + i_t * g_t``, unit by unit
+# (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`). So the direct path from ``c_{t-1}``
+# to ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The
+# gradient also runs through ``h`` and through the gates, so this product scales g(t); it does
+# not equal it. PyTorch draws every weight and bias from [-1/√H, 1/√H], so the gate's input is
+# near 0 and f is near sigmoid(0) = 0.5: halving at every step. A GRU's update gate z plays
+# this part for ``h`` (``h_t = (1 - z) * n + z * h_{t-1}``, see
+# :ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`) and starts near 0.5 too. A plain RNN
+# has no gate: its only path from ``h_{t-1}`` to ``h_t`` is ``W_hh`` and tanh.
+assert all(p.abs().max() <= H**-0.5 for p in lstm.parameters())
+
+
+def mean_gate(module: nn.Module, name: str) -> float:
+    tr = lf.trace(module, x)
+    return torch.stack([tr.gates(0, 0, t)[name] for t in range(T)]).mean().item()
+
+
+mean_f, mean_z = {0: mean_gate(lstm, "f")}, mean_gate(gru, "z")
+print(f"LSTM: mean f = {mean_f[0]:.2f}, mean f ** (T-1) = {mean_f[0] ** (T - 1):.0e}")
+print(f"GRU:  mean z = {mean_z:.2f}")
+assert 0.4 < mean_f[0] < 0.6
+assert 0.4 < mean_z < 0.6
+
+# %%
+# A larger forget gate bias
+# -------------------------
+#
+# The forget gate owns rows ``H:2H`` of ``bias_ih_l0`` and of ``bias_hh_l0`` (gate order i, f, g,
+# o; see :ref:`sphx_glr_auto_examples_beyond_plot_13_parameters.py`), and its bias b_f is their
+# sum. A common initialisation starts b_f at 1 or 2. We set it on copies of the same LSTM: f
+# moves towards 1, and g(T-1) grows by orders of magnitude. With b_f = 2 it is more than
+# 10 000 times the g(T-1) of each of the other three modules.
+import copy
+
+for b_f in (1, 2):
+    biased = copy.deepcopy(lstm)
+    with torch.no_grad():
+        biased.bias_ih_l0[H : 2 * H] = b_f
+        biased.bias_hh_l0[H : 2 * H] = 0.0
+    label = f"LSTM, $b_f = {b_f}$"
+    curves[label], mean_f[b_f] = reach(biased), mean_gate(biased, "f")
+    print(f"b_f = {b_f}: mean f = {mean_f[b_f]:.2f}   g(T-1) = {curves[label][-1]:.1e}")
+far = [g[-1] for g in curves.values()]  # g(T-1) of RNN, GRU, LSTM, b_f = 1, b_f = 2
+assert mean_f[0] < mean_f[1] < mean_f[2]
+assert far[2] < far[3] < far[4]
+assert all(far[4] > 1e4 * g for g in far[:3])
+
+# %%
+# The figure
+# ----------
+#
+# g(t) against t on a logarithmic axis: t = 0 is the last step's own input, t = T-1 the first
+# input. These models are untrained, and training moves the gates. What b_f changes is where
+# training starts: with b_f = 2 the last output already depends measurably on the first
+# inputs. This page compares untrained modules only; it does not say which of a trained GRU
+# and a trained LSTM reaches further.
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+fig.set_label("‖∂ Σ output[T−1] / ∂ x[T−1−t]‖ (t): RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")
+for (label, g), style in zip(curves.items(), ["-", "--", "-.", ":", "-"], strict=True):
+    ax.plot(g, style, label=label)
+ylabel = r"$\|\partial\, \Sigma\, \mathrm{output}[T-1] \,/\, \partial x[T-1-t]\|$"
+ax.set(yscale="log", xlabel="$t$", ylabel=ylabel)
+ax.legend()
+plt.show()
+# sphinx_gallery_thumbnail_number = 2
+
+# %%
+# .. admonition:: References
+#
+#    The following objects are used in this example:
+#
+#    - :func:`lstm_figures.draw`
+#    - :func:`lstm_figures.trace`
+#    - `torch.nn.LSTM <https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html>`_
+#    - `torch.nn.GRU <https://pytorch.org/docs/stable/generated/torch.nn.GRU.html>`_
+#    - `torch.nn.RNN <https://pytorch.org/docs/stable/generated/torch.nn.RNN.html>`_
