@@ -33,11 +33,10 @@ def reach(module: nn.Module) -> torch.Tensor:
     return x_.grad.norm(dim=-1).mean(dim=1).flip(0)  # flipped: index t counts steps back
 
 
-alone = x[:, :1].clone().requires_grad_()
-(grad,) = torch.autograd.grad(lstm(alone)[0][-1].sum(), alone)
-together = x.clone().requires_grad_()
-lstm(together)[0][-1].sum().backward()
-assert torch.allclose(grad[:, 0], together.grad[:, 0], atol=1e-7)
+alone, together = x[:, :1].clone().requires_grad_(), x.clone().requires_grad_()
+for inputs in (alone, together):
+    lstm(inputs)[0][-1].sum().backward()
+assert torch.allclose(alone.grad[:, 0], together.grad[:, 0], atol=1e-7)
 
 # %%
 # The figure marks what ``output[-1]`` reads, drawn for the first five steps of two sequences:
@@ -64,15 +63,15 @@ for name, g in curves.items():
 # The forget gate scales the cell state's path
 # --------------------------------------------
 #
-# The cell state is updated as ``c_t = f_t * c_{t-1} + i_t * g_t``, unit by unit
-# (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`). So the direct path from ``c_{t-1}``
-# to ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The
-# gradient also runs through ``h`` and through the gates, so this product scales g(t); it does
-# not equal it. PyTorch draws every weight and bias from [-1/√H, 1/√H], so the gate's input is
-# near 0 and f is near sigmoid(0) = 0.5: halving at every step. A GRU's update gate z plays
-# this part for ``h`` (``h_t = (1 - z) * n + z * h_{t-1}``, see
-# :ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`) and starts near 0.5 too. A plain RNN
-# has no gate: its only path from ``h_{t-1}`` to ``h_t`` is ``W_hh`` and tanh.
+# The cell state is updated unit by unit as ``c_t = f_t * c_{t-1} + i_t * g_t``
+# (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`): the direct path from ``c_{t-1}`` to
+# ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The gradient
+# also runs through ``h`` and the gates, so this product scales g(t) but does not equal it.
+# PyTorch draws every weight and bias from [-1/√H, 1/√H], so a gate's input stays small and f
+# stays near sigmoid(0) = 0.5. A GRU's update gate z plays this part for ``h``, in
+# ``h_t = (1 - z) * n + z * h_{t-1}`` (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`),
+# and starts near 0.5 too. A plain RNN has no gate: from ``h_{t-1}`` to ``h_t`` it has only
+# ``W_hh`` and tanh.
 assert all(p.abs().max() <= H**-0.5 for p in lstm.parameters())
 
 
@@ -131,14 +130,3 @@ ax.set(yscale="log", xlabel="$t$", ylabel=ylabel)
 ax.legend()
 plt.show()
 # sphinx_gallery_thumbnail_number = 2
-
-# %%
-# .. admonition:: References
-#
-#    The following objects are used in this example:
-#
-#    - :func:`lstm_figures.draw`
-#    - :func:`lstm_figures.trace`
-#    - `torch.nn.LSTM <https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html>`_
-#    - `torch.nn.GRU <https://pytorch.org/docs/stable/generated/torch.nn.GRU.html>`_
-#    - `torch.nn.RNN <https://pytorch.org/docs/stable/generated/torch.nn.RNN.html>`_
