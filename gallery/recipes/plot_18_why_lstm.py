@@ -66,7 +66,8 @@ for name, g in curves.items():
 # The cell state is updated unit by unit as ``c_t = f_t * c_{t-1} + i_t * g_t``
 # (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`): the direct path from ``c_{t-1}`` to
 # ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The gradient
-# also runs through ``h`` and the gates, so this product scales g(t) but does not equal it.
+# along this path is scaled by the same product; it also runs through ``h`` and the gates, so
+# g(t) is not simply that product.
 # PyTorch draws every weight and bias from [-1/√H, 1/√H], so a gate's input stays small and f
 # stays near sigmoid(0) = 0.5. A GRU's update gate z plays this part for ``h``, in
 # ``h_t = (1 - z) * n + z * h_{t-1}`` (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`),
@@ -114,18 +115,19 @@ assert all(far[4] > 1e4 * g for g in far[:3])
 # The figure
 # ----------
 #
-# g(t) against t on a logarithmic axis: t = 0 is the last step's own input, t = T-1 the first
-# input. These models are untrained, and training moves the gates. What b_f changes is where
-# training starts: with b_f = 2 the last output already depends measurably on the first
-# inputs. This page compares untrained modules only; it does not say which of a trained GRU
-# and a trained LSTM reaches further.
+# g(t) against t on a logarithmic axis (the bar is the mean over the N sequences): t = 0 is
+# the last step's own input, t = T-1 the first. What the LSTM brings is a path, not a promise:
+# along ``c`` the gradient is scaled by forget gates, which the model computes from its input
+# and a bias can start near 1. These models are untrained, and training moves the gates; this
+# page does not say which of a trained GRU and a trained LSTM reaches further.
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-fig.set_label("‖∂ Σ output[T−1] / ∂ x[T−1−t]‖ (t): RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")
+fig.set_label("g(t) = ‖∂ Σ output[T−1] / ∂ x[T−1−t]‖: RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")
 for (label, g), style in zip(curves.items(), ["-", "--", "-.", ":", "-"], strict=True):
     ax.plot(g, style, label=label)
-ylabel = r"$\|\partial\, \Sigma\, \mathrm{output}[T-1] \,/\, \partial x[T-1-t]\|$"
+norm = r"\|\partial\, \Sigma\, \mathrm{output}[T-1] \,/\, \partial x[T-1-t]\|"
+ylabel = rf"$g(t) = \overline{{{norm}}}$"  # the bar: the mean over the N sequences
 ax.set(yscale="log", xlabel="$t$", ylabel=ylabel)
 ax.legend()
 plt.show()
