@@ -12,11 +12,11 @@ t steps earlier, and shows what the LSTM's forget gate has to do with it.
 # How far back the last output feels the input
 # --------------------------------------------
 #
-# For each sequence n, take the sum of the H units of the last output, ``output[T-1, n]``, and
-# its gradient with respect to the input t steps back, ``x[T-1-t, n]``. Our measure g(t) is
-# the norm of that gradient over the F features, averaged over the N sequences. Sequences of
-# a batch never mix, so one backward pass of ``output[-1].sum()`` gives every sequence's
-# gradient at once; the code checks this for sequence 0.
+# For each sequence n, sum the H units of its last output, ``output[T-1, n]``, and take the
+# gradient of that sum with respect to the input t steps back, ``x[T-1-t, n]``. Our measure
+# g(t) is the norm of that gradient over the F features, averaged over the N sequences.
+# Sequences of a batch never mix, so one backward pass of ``output[-1].sum()`` gives every
+# sequence's gradient at once; the code checks this for sequence 0.
 import torch
 from torch import nn
 
@@ -28,9 +28,9 @@ rnn, gru, lstm = nn.RNN(F, H), nn.GRU(F, H), nn.LSTM(F, H)  # default initialisa
 
 def reach(module: nn.Module) -> torch.Tensor:
     """g(t) for t = 0, ..., T-1: how much output[T-1] depends on x[T-1-t]."""
-    x_ = x.clone().requires_grad_()
-    module(x_)[0][-1].sum().backward()
-    return x_.grad.norm(dim=-1).mean(dim=1).flip(0)  # flipped: index t counts steps back
+    inputs = x.clone().requires_grad_()
+    module(inputs)[0][-1].sum().backward()
+    return inputs.grad.norm(dim=-1).mean(dim=1).flip(0)  # index t: t steps back
 
 
 alone, together = x[:, :1].clone().requires_grad_(), x.clone().requires_grad_()
@@ -65,14 +65,13 @@ for name, g in curves.items():
 #
 # The cell state is updated unit by unit as ``c_t = f_t * c_{t-1} + i_t * g_t``
 # (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`): the direct path from ``c_{t-1}`` to
-# ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The gradient
-# along this path is scaled by the same product; it also runs through ``h`` and the gates, so
-# g(t) is not simply that product.
-# PyTorch draws every weight and bias from [-1/√H, 1/√H], so a gate's input stays small and f
-# stays near sigmoid(0) = 0.5. A GRU's update gate z plays this part for ``h``, in
-# ``h_t = (1 - z) * n + z * h_{t-1}`` (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`),
-# and starts near 0.5 too. A plain RNN has no gate: from ``h_{t-1}`` to ``h_t`` it has only
-# ``W_hh`` and tanh.
+# ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The gradient along
+# this path is scaled by the same product; it also runs through ``h`` and the gates, so g(t) is not
+# simply that product. PyTorch draws every weight and bias from [-1/√H, 1/√H], so a gate's input
+# stays small and f stays near sigmoid(0) = 0.5: over T-1 steps, a product of such factors is tiny.
+# A GRU's update gate z plays this part for ``h``, in ``h_t = (1 - z) * n + z * h_{t-1}``
+# (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`), and starts near 0.5 too. A plain RNN
+# has no gate: from ``h_{t-1}`` to ``h_t`` it has only ``W_hh`` and tanh.
 assert all(p.abs().max() <= H**-0.5 for p in lstm.parameters())
 
 
@@ -93,9 +92,10 @@ assert 0.4 < mean_z < 0.6
 #
 # The forget gate owns rows ``H:2H`` of ``bias_ih_l0`` and of ``bias_hh_l0`` (gate order i, f, g,
 # o; see :ref:`sphx_glr_auto_examples_beyond_plot_13_parameters.py`), and its bias b_f is their
-# sum. A common initialisation starts b_f at 1 or 2. We set it on copies of the same LSTM: f
-# moves towards 1, and g(T-1) grows by orders of magnitude. With b_f = 2 it is more than
-# 10 000 times the g(T-1) of each of the other three modules.
+# sum. A common initialisation starts b_f at 1 or 2. We set it on copies of the same LSTM (the
+# rows of ``bias_ih_l0`` to b_f, those of ``bias_hh_l0`` to 0): f moves towards 1, and g(T-1)
+# grows by orders of magnitude. With b_f = 2 it is more than 10 000 times the g(T-1) of each
+# of the other three modules.
 import copy
 
 for b_f in (1, 2):
@@ -117,13 +117,14 @@ assert all(far[4] > 1e4 * g for g in far[:3])
 #
 # g(t) against t on a logarithmic axis (the bar is the mean over the N sequences): t = 0 is
 # the last step's own input, t = T-1 the first. What the LSTM brings is a path, not a promise:
-# along ``c`` the gradient is scaled by forget gates, which the model computes from its input
-# and a bias can start near 1. These models are untrained, and training moves the gates; this
-# page does not say which of a trained GRU and a trained LSTM reaches further.
+# along ``c`` the gradient is scaled by forget gates, which the model computes from ``x_t`` and
+# ``h_{t-1}``, and which a bias can start near 1. These models are untrained, and training
+# moves the gates; this page does not say which of a trained GRU and a trained LSTM reaches
+# further.
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-fig.set_label("g(t) = ‖∂ Σ output[T−1] / ∂ x[T−1−t]‖: RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")
+fig.set_label("g(t), t = 0 … T−1: RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")  # alt text
 for (label, g), style in zip(curves.items(), ["-", "--", "-.", ":", "-"], strict=True):
     ax.plot(g, style, label=label)
 norm = r"\|\partial\, \Sigma\, \mathrm{output}[T-1] \,/\, \partial x[T-1-t]\|"
