@@ -63,15 +63,13 @@ for name, g in curves.items():
 # The forget gate scales the cell state's path
 # --------------------------------------------
 #
-# The cell state is updated unit by unit as ``c_t = f_t * c_{t-1} + i_t * g_t``
-# (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`): the direct path from ``c_{t-1}`` to
-# ``c_t`` is scaled by ``f_t``, and t steps of it by a product of t forget gates. The gradient along
-# this path is scaled by the same product; it also runs through ``h`` and the gates, so g(t) is not
-# simply that product. PyTorch draws every weight and bias from [-1/√H, 1/√H], so a gate's input
-# stays small and f stays near sigmoid(0) = 0.5: over T-1 steps, a product of such factors is tiny.
-# A GRU's update gate z plays this part for ``h``, in ``h_t = (1 - z) * n + z * h_{t-1}``
-# (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`), and starts near 0.5 too. A plain RNN
-# has no gate: from ``h_{t-1}`` to ``h_t`` it has only ``W_hh`` and tanh.
+# The cell state ``c`` (not the forget gate, see
+# :ref:`sphx_glr_auto_examples_plot_08_misconceptions.py`) is updated unit by unit as
+# ``c_t = f_t * c_{t-1} + i_t * g_t`` (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`). So
+# the direct path from ``c_{t-1}`` to ``c_t`` scales both the state and its gradient by ``f_t``,
+# and t steps of it scale them by a product of t forget gates. The gradient also runs through ``h``
+# and the gates, so g(t) is not simply that product. PyTorch draws every weight and bias from [-1/√H, 1/√H], so a
+# gate's input stays small and f stays near sigmoid(0) = 0.5: a product of T-1 such factors is tiny.
 assert all(p.abs().max() <= H**-0.5 for p in lstm.parameters())
 
 
@@ -80,10 +78,16 @@ def mean_gate(module: nn.Module, name: str) -> float:
     return torch.stack([tr.gates(0, 0, t)[name] for t in range(T)]).mean().item()
 
 
-mean_f, mean_z = {0: mean_gate(lstm, "f")}, mean_gate(gru, "z")
+mean_f = {0: mean_gate(lstm, "f")}
 print(f"LSTM: mean f = {mean_f[0]:.2f}, mean f ** (T-1) = {mean_f[0] ** (T - 1):.0e}")
-print(f"GRU:  mean z = {mean_z:.2f}")
 assert 0.4 < mean_f[0] < 0.6
+
+# %%
+# A GRU's update gate z plays this part for ``h``, in ``h_t = (1 - z) * n + z * h_{t-1}``
+# (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`), and it starts near 0.5 too. A plain
+# RNN has no gate: from ``h_{t-1}`` to ``h_t`` it has only ``W_hh`` and tanh.
+mean_z = mean_gate(gru, "z")
+print(f"GRU:  mean z = {mean_z:.2f}")
 assert 0.4 < mean_z < 0.6
 
 # %%
