@@ -87,7 +87,7 @@ assert 0.4 < mean_f[0] < 0.6
 # (:ref:`sphx_glr_auto_examples_beyond_plot_12_gru_rnn.py`), and it starts near 0.5 too. A plain
 # RNN has no gate: from ``h_{t-1}`` to ``h_t`` it has only ``W_hh`` and tanh.
 mean_z = mean_gate(gru, "z")
-print(f"GRU:  mean z = {mean_z:.2f}")
+print(f"GRU: mean z = {mean_z:.2f}")
 assert 0.4 < mean_z < 0.6
 
 # %%
