@@ -3,11 +3,11 @@
 A long series in chunks
 ========================
 
-A series of thousands of steps is too long for one backward pass. Truncated backpropagation
-through time reads it in chunks of k steps, hands the final states ``(h_n, c_n)`` of one chunk
-to the next as its ``(h_0, c_0)``, and cuts the graph between chunks with ``.detach()``. This
-chapter checks that the chunks give the numbers of one pass, and shows what goes wrong
-without ``.detach()`` and without carrying the states.
+One backward pass through a series of thousands of steps keeps the graph of every step in
+memory. Truncated backpropagation through time reads the series in chunks of k steps, hands
+the final states ``(h_n, c_n)`` of one chunk to the next as its ``(h_0, c_0)``, and cuts the
+graph between chunks with ``.detach()``. This chapter checks that the chunks give the numbers
+of one pass, and shows what goes wrong without ``.detach()`` and without carrying the states.
 """
 
 # %%
@@ -29,7 +29,7 @@ series += 0.1 * torch.randn(T + 1, N)
 x, y = series[:-1, :, None], series[1:, :, None]  # (T, N, 1): y is the next value
 lstm = nn.LSTM(input_size=1, hidden_size=H, num_layers=2, dropout=0.2)
 head = nn.Linear(H, 1)
-chunks = list(zip(x.split(k), y.split(k)))  # views of k steps each, in time order
+chunks = list(zip(x.split(k), y.split(k), strict=True))  # views of k steps each, in time order
 print(f"x: {tuple(x.shape)} -> {len(chunks)} chunks of {tuple(chunks[0][0].shape)}")
 
 # %%
@@ -40,8 +40,7 @@ print(f"x: {tuple(x.shape)} -> {len(chunks)} chunks of {tuple(chunks[0][0].shape
 # chunk's last step, exactly what the same layer needs before the next chunk's first step. We
 # compare in eval mode: in training mode dropout draws a new random mask at every call, so even
 # two passes over the whole series differ.
-one_pass = lstm(x)[0]
-assert not torch.allclose(one_pass, lstm(x)[0])  # training mode: random dropout
+assert not torch.allclose(lstm(x)[0], lstm(x)[0])  # training mode: dropout is random
 lstm.eval()
 with torch.no_grad():
     output, (h_n, c_n) = lstm(x)
@@ -50,7 +49,8 @@ with torch.no_grad():
         output_k, state = lstm(x_k, state)  # state: this chunk's (h_n, c_n)
         outputs.append(output_k)
 assert torch.allclose(torch.cat(outputs), output)
-assert torch.allclose(state[0], h_n) and torch.allclose(state[1], c_n)
+assert torch.allclose(state[0], h_n)
+assert torch.allclose(state[1], c_n)
 print("chunks == one pass:", torch.allclose(torch.cat(outputs), output))
 
 # %%
@@ -64,7 +64,7 @@ lstm.train()
 optimizer = torch.optim.Adam([*lstm.parameters(), *head.parameters()], lr=0.02)
 losses = []
 for _ in range(3):  # three passes over the series
-    state = None
+    state, total = None, 0.0
     for x_k, y_k in chunks:
         optimizer.zero_grad()
         output_k, state = lstm(x_k, state)
@@ -72,34 +72,30 @@ for _ in range(3):  # three passes over the series
         loss.backward()
         optimizer.step()
         state = tuple(s.detach() for s in state)  # keep the values, cut the graph
-        losses.append(loss.item())
-first, last = sum(losses[: len(chunks)]), sum(losses[-len(chunks) :])
-assert last < first
-print(f"mean MSE over the chunks, first pass: {first / len(chunks):.4f}, last: {last / len(chunks):.4f}")
+        total += loss.item()
+    losses.append(total / len(chunks))
+assert losses[-1] < losses[0]
+print("mean MSE over the chunks, at each pass:", [f"{value:.4f}" for value in losses])
 
 # %%
 # Without ``.detach()``
 # ---------------------
 # Carry the states without ``.detach()``, and the second chunk's graph leads back into the
-# first chunk's. The first ``loss.backward()`` freed that graph, so the second one stops with
-# an error as it reaches the first chunk.
+# first chunk's, which the first ``loss.backward()`` has freed: the second one stops with an
+# error. The error suggests ``retain_graph=True``. With it the code runs, but every chunk's
+# graph now hangs on the graphs of all the chunks before it, and each backward pass walks back
+# to the start of the series. We count the autograd nodes that each chunk's loss reaches
+# through ``grad_fn.next_functions``: with ``retain_graph=True`` the count grows by the same
+# number at every chunk; with ``.detach()`` it stays the same.
 state, message = None, ""
 try:
     for x_k, y_k in chunks[:2]:
-        output_k, state = lstm(x_k, state)  # state is not detached
+        output_k, state = lstm(x_k, state)  # not detached
         nn.functional.mse_loss(head(output_k), y_k).backward()
 except RuntimeError as error:
     message = str(error)
 assert "Trying to backward through the graph a second time" in message
 print("RuntimeError:", message.split(" (")[0])
-
-# %%
-# ``retain_graph=True`` only hides the problem
-# --------------------------------------------
-# The error suggests ``retain_graph=True``. With it the code runs, but every chunk's graph now
-# hangs on all the graphs before it: the backward pass of chunk j walks back through all j
-# chunks to the start of the series. We count the autograd nodes each loss reaches through
-# ``grad_fn.next_functions``, with and without ``.detach()``, for the first five chunks.
 
 
 def graph_size(loss: torch.Tensor) -> int:
@@ -122,11 +118,13 @@ for detach in (False, True):
         sizes[detach].append(graph_size(loss))
         loss.backward(retain_graph=not detach)
         state = tuple(s.detach() for s in state) if detach else state
-growth = {after - before for before, after in zip(sizes[False], sizes[False][1:])}
-assert len(growth) == 1 and growth.pop() > 0  # the same number of nodes more per chunk
-assert len(set(sizes[True])) == 1  # with .detach(): the same graph size for every chunk
-print("nodes per chunk, retain_graph=True:", sizes[False])
-print("nodes per chunk, .detach():        ", sizes[True])
+grown, kept = sizes[False], sizes[True]
+per_chunk = grown[1] - grown[0]
+assert per_chunk > 0
+assert grown == [grown[0] + j * per_chunk for j in range(len(grown))]  # grows linearly
+assert kept == [kept[0]] * len(kept)  # stays the same
+print("autograd nodes per chunk, retain_graph=True:", grown)
+print("autograd nodes per chunk, .detach():        ", kept)
 
 # %%
 # Without carrying the states
@@ -137,39 +135,39 @@ print("nodes per chunk, .detach():        ", sizes[True])
 # as the chunk goes on. We compare the trained model in eval mode.
 lstm.eval()
 with torch.no_grad():
-    output = lstm(x)[0]
+    output, (h_n, c_n) = lstm(x)
     fresh = torch.cat([lstm(x_k)[0] for x_k, _ in chunks])  # no state passed: zeros
 difference = (fresh - output).abs().view(len(chunks), k, N * H)
 by_step = difference[1:].amax(dim=(0, 2))  # the largest over chunks 1, 2, ... for each step
-assert torch.allclose(fresh[:k], output[:k])
+assert torch.allclose(fresh[:k], output[:k])  # the first chunk
 assert by_step[0] > 10 * by_step[-1]
-for step in (0, 1, 2, k - 2, k - 1):
-    print(f"step {step:2} of a chunk: max |difference| {by_step[step]:.5f}")
+steps = (0, 1, 2, k - 2, k - 1)
+print(f"max |difference| at steps {steps} of a chunk:", [f"{by_step[t]:.5f}" for t in steps])
 
 # %%
 # The states that are carried over
 # --------------------------------
-# ``torch.stack((h_n, c_n))`` holds everything a chunk hands to the next one: for each layer
-# the ``h`` and the ``c`` of the chunk's last step. Each layer carries its own pair along time,
-# as in :ref:`sphx_glr_auto_examples_plot_02_stacked.py`. We trace the last chunk, started
-# from the states the chunks before it carried over, and locate the expression.
+# ``torch.stack((h_n, c_n))`` holds all that a chunk hands to the next one: for each layer,
+# the ``h`` and the ``c`` of the chunk's last step, since each layer carries its own pair
+# along time (:ref:`sphx_glr_auto_examples_plot_02_stacked.py`). We trace the last chunk,
+# started from the states that the chunks before it carried over: its pairs are those of one
+# pass over the whole series.
 with torch.no_grad():
     state = None
     for x_k, _ in chunks[:-1]:
         state = lstm(x_k, state)[1]
-    tr = lf.trace(lstm, chunks[-1][0], state)
-    carried = torch.stack(lstm(chunks[-1][0], state)[1])
+tr = lf.trace(lstm, chunks[-1][0], state)
 expression = "torch.stack((h_n, c_n))"
 sel = lf.locate(tr, expression)
-assert {(layer, step) for _, layer, _, step in sel.cells} == {(0, k - 1), (1, k - 1)}
-assert {name for name, *_ in sel.cells} == {"h", "c"}
-assert torch.allclose(sel.value, carried)
+assert {(name, layer, step) for name, layer, _, step in sel.cells} == {
+    (name, layer, k - 1) for name in "hc" for layer in range(lstm.num_layers)
+}
+assert torch.allclose(sel.value, torch.stack((h_n, c_n)))
 print(f"{expression}: shape {sel.shape}, cells {sorted(sel.cells)}")
 
 # %%
-# The figure marks these cells in the grid of the last chunk, whose T is k. Everything else
-# in the chunk, the lower layer's ``h`` at every step included, is forgotten once the next
-# chunk starts.
+# The figure marks these cells in the grid of the last chunk, whose T is k. Nothing else in
+# a chunk reaches the next one.
 lf.draw("selection", tr, expression=expression)
 # sphinx_gallery_thumbnail_number = 1
 
