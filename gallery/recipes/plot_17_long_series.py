@@ -13,7 +13,7 @@ of one pass, and shows what goes wrong without ``.detach()`` and without carryin
 # %%
 # A long series and the model
 # ---------------------------
-# The model is the one of :ref:`sphx_glr_auto_examples_plot_07_regression.py`, an LSTM and a
+# The model is built as in :ref:`sphx_glr_auto_examples_plot_07_regression.py`: an LSTM and a
 # Linear head that predicts the next value at every step, but it now reads two long series
 # whole instead of short windows: a batch of N = 2 and T steps, cut along time into chunks of
 # k steps. The LSTM has two layers and ``dropout=0.2``, which acts between them.
@@ -81,12 +81,8 @@ print("mean MSE over the chunks, at each pass:", [f"{value:.4f}" for value in lo
 # Without ``.detach()``
 # ---------------------
 # Carry the states without ``.detach()``, and the second chunk's graph leads back into the
-# first chunk's, which the first ``loss.backward()`` has freed: the second one stops with an
-# error. The error suggests ``retain_graph=True``. With it the code runs, but every chunk's
-# graph now hangs on the graphs of all the chunks before it, and each backward pass walks back
-# to the start of the series. We count the autograd nodes that each chunk's loss reaches
-# through ``grad_fn.next_functions``: with ``retain_graph=True`` the count grows by the same
-# number at every chunk; with ``.detach()`` it stays the same.
+# first chunk's, which the first ``loss.backward()`` has freed: the second ``loss.backward()``
+# stops with an error.
 state, message = None, ""
 try:
     for x_k, y_k in chunks[:2]:
@@ -96,6 +92,13 @@ except RuntimeError as error:
     message = str(error)
 assert "Trying to backward through the graph a second time" in message
 print("RuntimeError:", message.split(" (")[0])
+
+# %%
+# The error suggests ``retain_graph=True``. With it the code runs, but every chunk's graph now
+# hangs on the graphs of all the chunks before it, and each backward pass walks back to the
+# start of the series. We count the autograd nodes that each chunk's loss reaches through
+# ``grad_fn.next_functions``: with ``retain_graph=True`` the count grows by the same number at
+# every chunk; with ``.detach()`` it stays the same.
 
 
 def graph_size(loss: torch.Tensor) -> int:
