@@ -190,5 +190,6 @@ def draw(
         "lang": labels.lang,
         "theme": palette.name,
         "alt": layout.alt,
+        "options": dict(figure_options),  # e.g. selection's expression, for the other theme
     }
     return fig
