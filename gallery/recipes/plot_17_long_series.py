@@ -29,7 +29,7 @@ series += 0.1 * torch.randn(T + 1, N)
 x, y = series[:-1, :, None], series[1:, :, None]  # (T, N, 1): y is the next value
 lstm = nn.LSTM(input_size=1, hidden_size=H, num_layers=2, dropout=0.2)
 head = nn.Linear(H, 1)
-chunks = list(zip(x.split(k), y.split(k), strict=True))  # views of k steps each, in time order
+chunks = list(zip(x.split(k), y.split(k), strict=True))  # k steps each, in order
 print(f"x: {tuple(x.shape)} -> {len(chunks)} chunks of {tuple(chunks[0][0].shape)}")
 
 # %%
@@ -124,7 +124,7 @@ for detach in (False, True):
 grown, kept = sizes[False], sizes[True]
 per_chunk = grown[1] - grown[0]
 assert per_chunk > 0
-assert grown == [grown[0] + j * per_chunk for j in range(len(grown))]  # grows linearly
+assert grown == [grown[0] + j * per_chunk for j in range(len(grown))]  # linear
 assert kept == [kept[0]] * len(kept)  # stays the same
 print("autograd nodes per chunk, retain_graph=True:", grown)
 print("autograd nodes per chunk, .detach():        ", kept)
@@ -141,11 +141,12 @@ with torch.no_grad():
     output, (h_n, c_n) = lstm(x)
     fresh = torch.cat([lstm(x_k)[0] for x_k, _ in chunks])  # no state passed: zeros
 difference = (fresh - output).abs().view(len(chunks), k, N * H)
-by_step = difference[1:].amax(dim=(0, 2))  # the largest over chunks 1, 2, ... for each step
+by_step = difference[1:].amax(dim=(0, 2))  # each step's largest, chunk 0 left out
 assert torch.allclose(fresh[:k], output[:k])  # the first chunk
+assert by_step.argmax() == 0
 assert by_step[0] > 10 * by_step[-1]
-steps = (0, 1, 2, k - 2, k - 1)
-print(f"max |difference| at steps {steps} of a chunk:", [f"{by_step[t]:.5f}" for t in steps])
+for t in (0, 1, 2, k - 2, k - 1):
+    print(f"step {t:2} of a chunk: max |difference| {by_step[t]:.5f}")
 
 # %%
 # The states that are carried over
@@ -166,7 +167,9 @@ assert {(name, layer, step) for name, layer, _, step in sel.cells} == {
     (name, layer, k - 1) for name in "hc" for layer in range(lstm.num_layers)
 }
 assert torch.allclose(sel.value, torch.stack((h_n, c_n)))
-print(f"{expression}: shape {sel.shape}, cells {sorted(sel.cells)}")
+print(f"{expression} -> shape {sel.shape}")
+for name, layer, _, step in sorted(sel.cells):
+    print(f"reads {name} of layer {layer} at step {step}")
 
 # %%
 # The figure marks these cells in the grid of the last chunk, whose T is k. Nothing else in
