@@ -167,23 +167,10 @@ assert {(name, layer, step) for name, layer, _, step in sel.cells} == {
     (name, layer, k - 1) for name in "hc" for layer in range(lstm.num_layers)
 }
 assert torch.allclose(sel.value, torch.stack((h_n, c_n)))
-print(f"{expression} -> shape {sel.shape}")
-for name, layer, _, step in sorted(sel.cells):
-    print(f"reads {name} of layer {layer} at step {step}")
+print(f"{expression} -> shape {sel.shape}: h and c of every layer at step {k - 1}")
 
 # %%
 # The figure marks these cells in the grid of the last chunk, whose T is k. Nothing else in
 # a chunk reaches the next one.
 lf.draw("selection", tr, expression=expression)
 # sphinx_gallery_thumbnail_number = 1
-
-# %%
-# .. admonition:: References
-#
-#    The following objects are used in this example:
-#
-#    - :func:`lstm_figures.trace`
-#    - :func:`lstm_figures.locate`
-#    - :func:`lstm_figures.draw`
-#    - `torch.nn.LSTM <https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html>`_
-#    - `torch.Tensor.detach <https://pytorch.org/docs/stable/generated/torch.Tensor.detach.html>`_
