@@ -37,9 +37,11 @@ print(f"x: {tuple(x.shape)} -> {len(chunks)} chunks of {tuple(chunks[0][0].shape
 # ------------------------------
 # A chunk's ``h_n`` and ``c_n`` are the last column of the grid of
 # :ref:`sphx_glr_auto_examples_plot_06_state_locations.py`: each layer's state after the
-# chunk's last step, exactly what the same layer needs before the next chunk's first step. We
-# compare in eval mode: in training mode dropout draws a new random mask at every call, so even
-# two passes over the whole series differ.
+# chunk's last step, exactly what the same layer needs before the next chunk's first step (an
+# encoder hands its states to a decoder the same way, see
+# :ref:`sphx_glr_auto_examples_recipes_plot_16_encoder_decoder.py`). We compare in eval mode:
+# in training mode dropout draws a new random mask at every call, so even two passes over the
+# whole series differ.
 assert not torch.allclose(lstm(x)[0], lstm(x)[0])  # training mode: dropout is random
 lstm.eval()
 with torch.no_grad():
