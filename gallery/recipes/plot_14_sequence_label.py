@@ -1,0 +1,187 @@
+"""
+======================
+One label per sequence
+======================
+
+Many tasks give a whole sequence one label: the sentiment of a sentence, the class of a
+series. The classifier then needs one feature vector per sequence. This recipe takes it from
+``h_n`` for a padded ``batch_first`` batch of sequences of different lengths, shows what the
+common shortcut ``output[:, -1, :]`` reads instead, and trains a small classifier on each.
+"""
+
+# %%
+# The task and a padded batch
+# ---------------------------
+# Each sequence is a row of +1 and -1, two to T = 6 steps long. Its class, one of four, says
+# whether its first element and its last element are positive. The sequences are padded
+# with zeros to T steps in one ``(N, T, F)`` tensor
+# (:ref:`sphx_glr_auto_examples_plot_04_batch_first.py`) and packed with their lengths
+# (:ref:`sphx_glr_auto_examples_beyond_plot_10_packed.py`); with ``enforce_sorted=False``
+# the lengths need not be sorted.
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+import lstm_figures as lf
+
+torch.manual_seed(0)
+T, H, num_classes = 6, 8, 4
+
+
+def sequences(lengths):
+    """Padded (N, T, 1) inputs of +1 and -1, and the class 2 * (first > 0) + (last > 0)."""
+    x = torch.randint(0, 2, (len(lengths), T, 1)) * 2.0 - 1.0
+    x[torch.arange(T) >= lengths[:, None]] = 0.0  # padding after each sequence's end
+    last = x[torch.arange(len(lengths)), lengths - 1, 0]
+    return x, 2 * (x[:, 0, 0] > 0).long() + (last > 0).long()
+
+
+def pack(x, lengths):
+    return pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+
+
+lengths = torch.tensor([4, 6, 3])
+x, y = sequences(lengths)
+packed = pack(x, lengths)
+print("x (N, T, F):", tuple(x.shape), " lengths:", lengths.tolist(), " classes:", y.tolist())
+
+# %%
+# One direction: ``h_n[-1]``
+# --------------------------
+# With one direction, the feature vector is ``h_n[-1]``, the top layer's final state
+# (:ref:`sphx_glr_auto_examples_plot_06_state_locations.py`). In a packed batch each sequence
+# ends at its own last real step, so ``h_n[-1]`` equals ``output[b, length_b - 1]`` for every
+# sequence b. ``output[rows, lengths - 1]`` gathers these steps for all sequences at once.
+one_way = nn.LSTM(1, H, num_layers=2, batch_first=True)
+packed_output, (h_n, _) = one_way(packed)
+output, _ = pad_packed_sequence(packed_output, batch_first=True)
+rows = torch.arange(len(lengths))
+assert torch.allclose(h_n[-1], output[rows, lengths - 1])
+print("h_n[-1]:", tuple(h_n[-1].shape), "== output[b, length_b - 1] for every b")
+
+# %%
+# Two directions: ``torch.cat((h_n[-2], h_n[-1]), dim=1)``
+# --------------------------------------------------------
+# With ``bidirectional=True``, ``h_n`` holds two final states per layer, the forward one
+# first (:ref:`sphx_glr_auto_examples_plot_05_bidirectional.py`): the top layer's are
+# ``h_n[-2]`` and ``h_n[-1]``. Joined, they give ``(N, 2 * H)`` features. In ``output``, the
+# forward half sits at each sequence's own last step, and the backward half at t = 0, where
+# the backward direction ends.
+lstm = nn.LSTM(1, H, num_layers=2, bidirectional=True, batch_first=True)
+packed_output, (h_n, _) = lstm(packed)
+output, _ = pad_packed_sequence(packed_output, batch_first=True)
+features = torch.cat((h_n[-2], h_n[-1]), dim=1)
+assert tuple(features.shape) == (len(lengths), 2 * H)
+assert torch.allclose(features[:, :H], output[rows, lengths - 1, :H])
+assert torch.allclose(features[:, H:], output[:, 0, H:])
+print("features (N, 2 * H):", tuple(features.shape))
+print("forward half == output[b, length_b - 1, :H], backward half == output[:, 0, H:]")
+
+# %%
+# The usual bug: ``output[:, -1, :]``
+# -----------------------------------
+# ``output[:, -1, :]`` reads the last padded step of every sequence. For a sequence shorter
+# than T that step is padding: zeros. For the sequence of length T the forward half is right,
+# but the backward half is the backward direction's first step, after one input only. So no
+# sequence gets its right features:
+wrong = output[:, -1, :]
+for b, length in enumerate(lengths.tolist()):
+    padding = bool((wrong[b] == 0).all())
+    difference = (wrong[b] - features[b]).abs().max().item()
+    assert padding == (length < T) and difference > 1e-3
+    print(f"sequence {b} (length {length}): padding {padding}, max |difference| {difference:.4f}")
+full = lengths == T
+assert torch.allclose(wrong[full, :H], features[full, :H])  # the forward half is right there
+
+# %%
+# A classifier on the features
+# ----------------------------
+# A ``nn.Linear(2 * H, num_classes)`` head on the features makes the classifier. We train it
+# with Adam for 20 steps on 32 sequences of random lengths, and count its right answers on
+# 256 other sequences. For comparison, the same model is also trained on ``output[:, -1, :]``.
+torch.set_num_threads(1)
+train_lengths, test_lengths = torch.randint(2, T + 1, (32,)), torch.randint(2, T + 1, (256,))
+(x_train, y_train), (x_test, y_test) = sequences(train_lengths), sequences(test_lengths)
+
+
+def final_states(packed_output, h_n):
+    return torch.cat((h_n[-2], h_n[-1]), dim=1)
+
+
+def last_step(packed_output, h_n):  # the bug
+    return pad_packed_sequence(packed_output, batch_first=True, total_length=T)[0][:, -1, :]
+
+
+class Classifier(nn.Module):
+    def __init__(self, read_features):
+        super().__init__()
+        self.lstm = nn.LSTM(1, H, num_layers=2, bidirectional=True, batch_first=True)
+        self.head = nn.Linear(2 * H, num_classes)
+        self.read_features = read_features
+
+    def forward(self, x, lengths):
+        packed_output, (h_n, _) = self.lstm(pack(x, lengths))
+        return self.head(self.read_features(packed_output, h_n))
+
+
+def train(read_features):
+    """A classifier trained on read_features, and its classes for the test sequences."""
+    model = Classifier(read_features)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(20):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x_train, train_lengths), y_train).backward()
+        optimizer.step()
+    with torch.no_grad():
+        return model, model(x_test, test_lengths).argmax(dim=1)
+
+
+model, predicted = train(final_states)
+_, predicted_wrong = train(last_step)
+
+# %%
+# The right features solve the task; ``output[:, -1, :]`` stays near chance. Every test
+# sequence shorter than T hands the head the same zeros, so that model gives all of them one
+# class, and the backward half it reads has never seen a sequence's first element.
+accuracy = (predicted == y_test).float().mean().item()
+accuracy_wrong = (predicted_wrong == y_test).float().mean().item()
+print(f"held-out accuracy (chance {1 / num_classes:.2f}):")
+print(f"  torch.cat((h_n[-2], h_n[-1]), dim=1): {accuracy:.2f}")
+print(f"  output[:, -1, :]:                     {accuracy_wrong:.2f}")
+assert accuracy > 0.8 and accuracy_wrong < 0.5
+assert predicted_wrong[test_lengths < T].unique().numel() == 1
+
+# %%
+# What the package says
+# ---------------------
+# :func:`lstm_figures.locate` reads the same answer from the trained model: the bug reads
+# the backward direction's first step and padding, the fix raises no warning.
+tr = lf.trace(model.lstm, packed)
+bug = lf.locate(tr, "output[:, -1, :]")
+fix = lf.locate(tr, "torch.cat((h_n[-2], h_n[-1]), dim=1)")
+assert bug.warnings and bug.padding and not fix.warnings and not fix.padding
+for warning in bug.warnings:
+    print(warning)
+
+# %%
+# The figure marks the cells ``output[:, -1, :]`` reads in the grid of the two layers and
+# two directions, and the padding of the two shorter sequences.
+lf.draw("selection", tr, expression="output[:, -1, :]")
+
+# %%
+# The fix reads the top layer's two final states: the forward one at each sequence's own
+# last step, the backward one at t = 0.
+lf.draw("selection", tr, expression="torch.cat((h_n[-2], h_n[-1]), dim=1)")
+# sphinx_gallery_thumbnail_number = 2
+
+# %%
+# .. admonition:: References
+#
+#    The following objects are used in this example:
+#
+#    - :func:`lstm_figures.trace`, :func:`lstm_figures.locate`, :func:`lstm_figures.draw`
+#    - `torch.nn.LSTM <https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html>`_
+#    - `torch.nn.utils.rnn.pack_padded_sequence
+#      <https://pytorch.org/docs/stable/generated/torch.nn.utils.rnn.pack_padded_sequence.html>`_
+#      and `pad_packed_sequence
+#      <https://pytorch.org/docs/stable/generated/torch.nn.utils.rnn.pad_packed_sequence.html>`_
