@@ -74,8 +74,7 @@ features = torch.cat((h_n[-2], h_n[-1]), dim=1)
 assert tuple(features.shape) == (len(lengths), 2 * H)
 assert torch.allclose(features[:, :H], output[rows, lengths - 1, :H])
 assert torch.allclose(features[:, H:], output[:, 0, H:])
-print("features (N, 2 * H):", tuple(features.shape))
-print("forward half == output[b, length_b - 1, :H], backward half == output[:, 0, H:]")
+print("features (N, 2 * H):", tuple(features.shape), "== output's forward and backward halves")
 
 # %%
 # The usual bug: ``output[:, -1, :]``
@@ -88,7 +87,8 @@ wrong = output[:, -1, :]
 for b, length in enumerate(lengths.tolist()):
     padding = bool((wrong[b] == 0).all())
     difference = (wrong[b] - features[b]).abs().max().item()
-    assert padding == (length < T) and difference > 1e-3
+    assert padding == (length < T)
+    assert difference > 1e-3
     print(f"sequence {b} (length {length}): padding {padding}, max |difference| {difference:.4f}")
 full = lengths == T
 assert torch.allclose(wrong[full, :H], features[full, :H])  # the forward half is right there
@@ -96,48 +96,44 @@ assert torch.allclose(wrong[full, :H], features[full, :H])  # the forward half i
 # %%
 # A classifier on the features
 # ----------------------------
-# A ``nn.Linear(2 * H, num_classes)`` head on the features makes the classifier. We train it
-# with Adam for 20 steps on 32 sequences of random lengths, and count its right answers on
-# 256 other sequences. For comparison, the same model is also trained on ``output[:, -1, :]``.
+# A ``nn.Linear(2 * H, num_classes)`` head on these features makes the classifier. We train
+# it with Adam for 20 steps on 32 sequences of random lengths, and count its right answers on
+# 256 other sequences. For comparison, a second model puts its head on ``output[:, -1, :]``.
 torch.set_num_threads(1)
 train_lengths, test_lengths = torch.randint(2, T + 1, (32,)), torch.randint(2, T + 1, (256,))
 (x_train, y_train), (x_test, y_test) = sequences(train_lengths), sequences(test_lengths)
 
 
-def final_states(packed_output, h_n):
-    return torch.cat((h_n[-2], h_n[-1]), dim=1)
-
-
-def last_step(packed_output, h_n):  # the bug
-    return pad_packed_sequence(packed_output, batch_first=True, total_length=T)[0][:, -1, :]
-
-
 class Classifier(nn.Module):
-    def __init__(self, read_features):
+    def __init__(self):
         super().__init__()
         self.lstm = nn.LSTM(1, H, num_layers=2, bidirectional=True, batch_first=True)
         self.head = nn.Linear(2 * H, num_classes)
-        self.read_features = read_features
 
-    def forward(self, x, lengths):
-        packed_output, (h_n, _) = self.lstm(pack(x, lengths))
-        return self.head(self.read_features(packed_output, h_n))
+    def forward(self, packed):
+        _, (h_n, _) = self.lstm(packed)
+        return self.head(torch.cat((h_n[-2], h_n[-1]), dim=1))
 
 
-def train(read_features):
-    """A classifier trained on read_features, and its classes for the test sequences."""
-    model = Classifier(read_features)
+class LastStepClassifier(Classifier):  # the bug, for comparison only
+    def forward(self, packed):
+        output, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=T)
+        return self.head(output[:, -1, :])
+
+
+def train(model):
+    """Train the model, and return its classes for the test sequences."""
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     for _ in range(20):
         optimizer.zero_grad()
-        nn.functional.cross_entropy(model(x_train, train_lengths), y_train).backward()
+        nn.functional.cross_entropy(model(pack(x_train, train_lengths)), y_train).backward()
         optimizer.step()
     with torch.no_grad():
-        return model, model(x_test, test_lengths).argmax(dim=1)
+        return model(pack(x_test, test_lengths)).argmax(dim=1)
 
 
-model, predicted = train(final_states)
-_, predicted_wrong = train(last_step)
+model, model_wrong = Classifier(), LastStepClassifier()
+predicted, predicted_wrong = train(model), train(model_wrong)
 
 # %%
 # The right features solve the task; ``output[:, -1, :]`` stays near chance. Every test
@@ -145,43 +141,40 @@ _, predicted_wrong = train(last_step)
 # class, and the backward half it reads has never seen a sequence's first element.
 accuracy = (predicted == y_test).float().mean().item()
 accuracy_wrong = (predicted_wrong == y_test).float().mean().item()
-print(f"held-out accuracy (chance {1 / num_classes:.2f}):")
-print(f"  torch.cat((h_n[-2], h_n[-1]), dim=1): {accuracy:.2f}")
-print(f"  output[:, -1, :]:                     {accuracy_wrong:.2f}")
-assert accuracy > 0.8 and accuracy_wrong < 0.5
+print(
+    f"held-out accuracy (chance {1 / num_classes:.2f}):"
+    f" h_n {accuracy:.2f}, output[:, -1, :] {accuracy_wrong:.2f}"
+)
+assert accuracy > 0.8
+assert accuracy_wrong < 0.5
 assert predicted_wrong[test_lengths < T].unique().numel() == 1
 
 # %%
 # What the package says
 # ---------------------
-# :func:`lstm_figures.locate` reads the same answer from the trained model: the bug reads
-# the backward direction's first step and padding, the fix raises no warning.
+# :func:`lstm_figures.locate` gives the same verdict for the trained model. The bug reads the
+# top layer's two cells at t = T - 1 and padding, with a warning for each; the fix reads the
+# forward state at each sequence's own last step and the backward state at t = 0, with none.
 tr = lf.trace(model.lstm, packed)
 bug = lf.locate(tr, "output[:, -1, :]")
 fix = lf.locate(tr, "torch.cat((h_n[-2], h_n[-1]), dim=1)")
-assert bug.warnings and bug.padding and not fix.warnings and not fix.padding
-for warning in bug.warnings:
-    print(warning)
+top = tr.num_layers - 1
+assert bug.cells == [("h", top, 0, T - 1), ("h", top, 1, T - 1)]
+assert fix.cells == sorted({("h", top, 0, n - 1) for n in lengths.tolist()} | {("h", top, 1, 0)})
+assert bug.padding
+assert not fix.padding
+assert len(bug.warnings) == 2
+assert not fix.warnings
+print("\n".join(bug.warnings))
 
 # %%
-# The figure marks the cells ``output[:, -1, :]`` reads in the grid of the two layers and
-# two directions, and the padding of the two shorter sequences.
+# The first figure marks the two cells ``output[:, -1, :]`` reads, at t = 5, and the padding
+# it reads there for the two shorter sequences, under the package's warnings.
 lf.draw("selection", tr, expression="output[:, -1, :]")
 
 # %%
-# The fix reads the top layer's two final states: the forward one at each sequence's own
-# last step, the backward one at t = 0.
+# The fix reads the top layer's forward row at t = 2, 3 and 5, the last steps of the three
+# sequences (hatched where a cell holds other sequences too), and its backward row at t = 0.
+# The next recipe gives every time step a label of its own.
 lf.draw("selection", tr, expression="torch.cat((h_n[-2], h_n[-1]), dim=1)")
 # sphinx_gallery_thumbnail_number = 2
-
-# %%
-# .. admonition:: References
-#
-#    The following objects are used in this example:
-#
-#    - :func:`lstm_figures.trace`, :func:`lstm_figures.locate`, :func:`lstm_figures.draw`
-#    - `torch.nn.LSTM <https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html>`_
-#    - `torch.nn.utils.rnn.pack_padded_sequence
-#      <https://pytorch.org/docs/stable/generated/torch.nn.utils.rnn.pack_padded_sequence.html>`_
-#      and `pad_packed_sequence
-#      <https://pytorch.org/docs/stable/generated/torch.nn.utils.rnn.pad_packed_sequence.html>`_
