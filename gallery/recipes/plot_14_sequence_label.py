@@ -12,8 +12,8 @@ common shortcut ``output[:, -1, :]`` reads instead, and trains a small classifie
 # %%
 # The task and a padded batch
 # ---------------------------
-# Each sequence is a row of +1 and -1, two to T = 6 steps long. Its class, one of four, says
-# whether its first element and its last element are positive. The sequences are padded
+# Each sequence holds the values +1 and -1 and is two to T = 6 steps long. Its class, one of
+# four, says whether its first element and its last element are positive. The sequences are padded
 # with zeros to T steps in one ``(N, T, F)`` tensor
 # (:ref:`sphx_glr_auto_examples_plot_04_batch_first.py`) and packed with their lengths
 # (:ref:`sphx_glr_auto_examples_beyond_plot_10_packed.py`); with ``enforce_sorted=False``
@@ -136,9 +136,9 @@ model, model_wrong = Classifier(), LastStepClassifier()
 predicted, predicted_wrong = train(model), train(model_wrong)
 
 # %%
-# The right features solve the task; ``output[:, -1, :]`` stays near chance. Every test
-# sequence shorter than T hands the head the same zeros, so that model gives all of them one
-# class, and the backward half it reads has never seen a sequence's first element.
+# The right features solve the task; ``output[:, -1, :]`` does little better than guessing.
+# Every test sequence shorter than T hands the head the same zeros, so that model gives all
+# of them one class, and the backward half it reads has never seen a sequence's first element.
 accuracy = (predicted == y_test).float().mean().item()
 accuracy_wrong = (predicted_wrong == y_test).float().mean().item()
 print(
@@ -153,8 +153,9 @@ assert predicted_wrong[test_lengths < T].unique().numel() == 1
 # What the package says
 # ---------------------
 # :func:`lstm_figures.locate` gives the same verdict for the trained model. The bug reads the
-# top layer's two cells at t = T - 1 and padding, with a warning for each; the fix reads the
-# forward state at each sequence's own last step and the backward state at t = 0, with none.
+# top layer's two cells at t = T - 1, and padding: the package warns about the backward cell
+# and about the padding. The fix reads the forward state at each sequence's own last step and
+# the backward state at t = 0, and gets no warning.
 tr = lf.trace(model.lstm, packed)
 bug = lf.locate(tr, "output[:, -1, :]")
 fix = lf.locate(tr, "torch.cat((h_n[-2], h_n[-1]), dim=1)")
