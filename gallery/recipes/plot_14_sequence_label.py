@@ -29,7 +29,7 @@ T, H, num_classes = 6, 8, 4
 
 
 def sequences(lengths):
-    """Padded (N, T, 1) inputs of +1 and -1, and the class 2 * (first > 0) + (last > 0)."""
+    """Padded (N, T, 1) inputs of +1 and -1; class 2 * (first > 0) + (last > 0)."""
     x = torch.randint(0, 2, (len(lengths), T, 1)) * 2.0 - 1.0
     x[torch.arange(T) >= lengths[:, None]] = 0.0  # padding after each sequence's end
     last = x[torch.arange(len(lengths)), lengths - 1, 0]
@@ -43,7 +43,7 @@ def pack(x, lengths):
 lengths = torch.tensor([4, 6, 3])
 x, y = sequences(lengths)
 packed = pack(x, lengths)
-print("x (N, T, F):", tuple(x.shape), " lengths:", lengths.tolist(), " classes:", y.tolist())
+print("x (N, T, F):", tuple(x.shape), " lengths:", lengths.tolist(), " y:", y.tolist())
 
 # %%
 # One direction: ``h_n[-1]``
@@ -74,7 +74,7 @@ features = torch.cat((h_n[-2], h_n[-1]), dim=1)
 assert tuple(features.shape) == (len(lengths), 2 * H)
 assert torch.allclose(features[:, :H], output[rows, lengths - 1, :H])
 assert torch.allclose(features[:, H:], output[:, 0, H:])
-print("features (N, 2 * H):", tuple(features.shape), "== output's forward and backward halves")
+print("features (N, 2 * H):", tuple(features.shape), "== the two halves of output")
 
 # %%
 # The usual bug: ``output[:, -1, :]``
@@ -89,9 +89,9 @@ for b, length in enumerate(lengths.tolist()):
     difference = (wrong[b] - features[b]).abs().max().item()
     assert padding == (length < T)
     assert difference > 1e-3
-    print(f"sequence {b} (length {length}): padding {padding}, max |difference| {difference:.4f}")
-full = lengths == T
-assert torch.allclose(wrong[full, :H], features[full, :H])  # the forward half is right there
+    print(f"sequence {b}, length {length}: padding {padding}, max |diff| {difference:.3f}")
+full = lengths == T  # the sequence of length T: its forward half is right
+assert torch.allclose(wrong[full, :H], features[full, :H])
 
 # %%
 # A classifier on the features
@@ -100,8 +100,10 @@ assert torch.allclose(wrong[full, :H], features[full, :H])  # the forward half i
 # it with Adam for 20 steps on 32 sequences of random lengths, and count its right answers on
 # 256 other sequences. For comparison, a second model puts its head on ``output[:, -1, :]``.
 torch.set_num_threads(1)
-train_lengths, test_lengths = torch.randint(2, T + 1, (32,)), torch.randint(2, T + 1, (256,))
+train_lengths = torch.randint(2, T + 1, (32,))
+test_lengths = torch.randint(2, T + 1, (256,))
 (x_train, y_train), (x_test, y_test) = sequences(train_lengths), sequences(test_lengths)
+train_packed, test_packed = pack(x_train, train_lengths), pack(x_test, test_lengths)
 
 
 class Classifier(nn.Module):
@@ -117,7 +119,8 @@ class Classifier(nn.Module):
 
 class LastStepClassifier(Classifier):  # the bug, for comparison only
     def forward(self, packed):
-        output, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=T)
+        packed_output, _ = self.lstm(packed)
+        output, _ = pad_packed_sequence(packed_output, batch_first=True, total_length=T)
         return self.head(output[:, -1, :])
 
 
@@ -126,10 +129,10 @@ def train(model):
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     for _ in range(20):
         optimizer.zero_grad()
-        nn.functional.cross_entropy(model(pack(x_train, train_lengths)), y_train).backward()
+        nn.functional.cross_entropy(model(train_packed), y_train).backward()
         optimizer.step()
     with torch.no_grad():
-        return model(pack(x_test, test_lengths)).argmax(dim=1)
+        return model(test_packed).argmax(dim=1)
 
 
 model, model_wrong = Classifier(), LastStepClassifier()
@@ -161,7 +164,8 @@ bug = lf.locate(tr, "output[:, -1, :]")
 fix = lf.locate(tr, "torch.cat((h_n[-2], h_n[-1]), dim=1)")
 top = tr.num_layers - 1
 assert bug.cells == [("h", top, 0, T - 1), ("h", top, 1, T - 1)]
-assert fix.cells == sorted({("h", top, 0, n - 1) for n in lengths.tolist()} | {("h", top, 1, 0)})
+last_steps = {("h", top, 0, n - 1) for n in lengths.tolist()}  # forward, each its own
+assert fix.cells == sorted(last_steps | {("h", top, 1, 0)})  # and backward at t = 0
 assert bug.padding
 assert not fix.padding
 assert len(bug.warnings) == 2
