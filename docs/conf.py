@@ -108,6 +108,9 @@ sphinx_gallery_conf = {
     # shows "Beyond the basics" once, beside "Tutorial", and every card appears once.
     "nested_sections": False,
     "image_scrapers": ("lstm_figures.gallery_scraper.scrape",),
+    # Before each example: matplotlib's defaults back, and a frozen heap for the gc.collect()
+    # that sphinx-gallery runs next (docs/_ext/gallery_heap.py).
+    "reset_modules": ("matplotlib", "gallery_heap.freeze"),
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,
     "remove_config_comments": True,

@@ -72,7 +72,13 @@ def scrape(block, block_vars, gallery_conf, **kwargs) -> str:
             elif theme == spec["theme"]:
                 save(fig, path)
             else:  # drawn again from the same trace, so both show the same numbers
-                variant = draw(spec["name"], spec["trace"], lang=spec["lang"], theme=theme)
+                variant = draw(
+                    spec["name"],
+                    spec["trace"],
+                    lang=spec["lang"],
+                    theme=theme,
+                    **spec.get("options", {}),
+                )
                 save(variant, path)
                 plt.close(variant)
             images.append(
@@ -110,7 +116,7 @@ def explorable(spec: dict | None, images: list[str]) -> list[str]:
     from lstm_figures.exploring import parts
     from lstm_figures.figures import build
 
-    layout = build(spec["name"], spec["trace"], spec["lang"])
+    layout = build(spec["name"], spec["trace"], spec["lang"], **spec.get("options", {}))
     if not layout.cells:
         return images
     before, after = parts(spec["trace"], layout, spec["name"], spec["lang"])

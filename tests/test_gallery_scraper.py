@@ -71,6 +71,22 @@ def test_figure_is_drawn_again_in_the_dark_theme(tmp_path):
     assert ":class: sphx-glr-single-img lstm-figure only-dark" in rst
 
 
+def test_the_dark_twin_keeps_the_figure_options(tmp_path):
+    """The twin is the same figure: a selection figure keeps its expression."""
+    torch.manual_seed(0)
+    lstm, x = torch.nn.LSTM(3, 4, bidirectional=True), torch.randn(5, 2, 3)
+    lf.draw("selection", lstm, x, expression="h_n[-1]")
+    run_scraper(tmp_path)
+    twin = (tmp_path / "images" / "sphx_glr_example_001_dark.png").read_bytes()
+    for expression, same in (("h_n[-1]", True), ("output[-1]", False)):
+        expected = lf.save(
+            lf.draw("selection", lstm, x, theme="dark", expression=expression),
+            tmp_path / f"{expression}.png",
+        )
+        plt.close("all")
+        assert (expected.read_bytes() == twin) == same, expression
+
+
 INDEX = """\
 .. only:: html
 

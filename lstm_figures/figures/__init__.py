@@ -190,5 +190,6 @@ def draw(
         "lang": labels.lang,
         "theme": palette.name,
         "alt": layout.alt,
+        "options": dict(figure_options),  # so that a twin in the other theme is the same figure
     }
     return fig
