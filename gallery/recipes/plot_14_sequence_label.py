@@ -13,8 +13,8 @@ common shortcut ``output[:, -1, :]`` reads instead, and trains a small classifie
 # The task and a padded batch
 # ---------------------------
 # Each sequence holds the values +1 and -1 and is two to T = 6 steps long. Its class, one of
-# four, says whether its first element and its last element are positive. The sequences are padded
-# with zeros to T steps in one ``(N, T, F)`` tensor
+# four, says whether its first element and its last element are positive. The sequences are
+# padded with zeros to T steps in one ``(N, T, F)`` tensor
 # (:ref:`sphx_glr_auto_examples_plot_04_batch_first.py`) and packed with their lengths
 # (:ref:`sphx_glr_auto_examples_beyond_plot_10_packed.py`); with ``enforce_sorted=False``
 # the lengths need not be sorted.
@@ -81,8 +81,8 @@ print("features (N, 2 * H):", tuple(features.shape), "== the two halves of outpu
 # -----------------------------------
 # ``output[:, -1, :]`` reads the last padded step of every sequence. For a sequence shorter
 # than T that step is padding: zeros. For the sequence of length T the forward half is right,
-# but the backward half is the backward direction's first step, after one input only. So no
-# sequence gets its right features:
+# but the backward half is the backward direction's first step, which has read a single time
+# step. So no sequence gets its right features:
 wrong = output[:, -1, :]
 for b, length in enumerate(lengths.tolist()):
     padding = bool((wrong[b] == 0).all())
@@ -141,7 +141,7 @@ predicted, predicted_wrong = train(model), train(model_wrong)
 # %%
 # The right features solve the task; ``output[:, -1, :]`` does little better than guessing.
 # Every test sequence shorter than T hands the head the same zeros, so that model gives all
-# of them one class, and the backward half it reads has never seen a sequence's first element.
+# of them one class: only the sequences of length T give it anything to learn from.
 accuracy = (predicted == y_test).float().mean().item()
 accuracy_wrong = (predicted_wrong == y_test).float().mean().item()
 print(
