@@ -168,13 +168,14 @@ last_steps = {("h", top, 0, n - 1) for n in lengths.tolist()}  # forward, each i
 assert fix.cells == sorted(last_steps | {("h", top, 1, 0)})  # and backward at t = 0
 assert bug.padding
 assert not fix.padding
-assert len(bug.warnings) == 2
+warned = [key for key, _ in bug.warning_keys]
+assert warned == ["locate_warn_backward_first", "locate_warn_padding"]
 assert not fix.warnings
 print("\n".join(bug.warnings))
 
 # %%
 # The first figure marks the two cells ``output[:, -1, :]`` reads, at t = 5, and the padding
-# it reads there for the two shorter sequences, under the package's warnings.
+# it reads there for the two shorter sequences; the package's warnings are written below it.
 lf.draw("selection", tr, expression="output[:, -1, :]")
 
 # %%
