@@ -181,6 +181,7 @@ lf.draw("selection", tr, expression="output[:, -1, :]")
 # %%
 # The fix reads the top layer's forward row at t = 2, 3 and 5, the last steps of the three
 # sequences (hatched where a cell holds other sequences too), and its backward row at t = 0.
-# The next recipe gives every time step a label of its own.
+# :ref:`The next recipe <sphx_glr_auto_examples_recipes_plot_15_step_labels.py>` gives every
+# time step a label of its own.
 lf.draw("selection", tr, expression="torch.cat((h_n[-2], h_n[-1]), dim=1)")
 # sphinx_gallery_thumbnail_number = 2

@@ -138,8 +138,9 @@ for n, length in enumerate(lengths.tolist()):
 # The figure marks what the head reads: all of ``output``, both directions of the top layer
 # at every step, and the padding past each sequence's end, which is why the loss is masked.
 # It also warns that the backward half at a sequence's last step has seen one input only.
-# That matters when one vector stands for a whole sequence (the previous recipe, "One label
-# per sequence", takes ``h_n``), not for a tagger, which wants every step.
+# That matters when one vector stands for a whole sequence (the previous recipe,
+# :ref:`sphx_glr_auto_examples_recipes_plot_14_sequence_label.py`, takes ``h_n``), not for a
+# tagger, which wants every step.
 tr = lf.trace(bi, pack(x))
 selection = lf.locate(tr, "output")
 assert selection.padding
