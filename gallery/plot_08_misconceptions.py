@@ -29,7 +29,9 @@ except RuntimeError as error:
 # %%
 # The error appears only because N differs from L * D. When N equals L * D, the wrong
 # layout has the right shape, and PyTorch cannot notice. It then reads the batch axis as
-# the layer axis: the model runs, and the results are silently wrong.
+# the layer axis: the model runs, and the results are silently wrong. Handing one LSTM's
+# states to another, as a decoder does, is the recipe
+# :ref:`sphx_glr_auto_examples_recipes_plot_16_encoder_decoder.py`.
 
 x = torch.randn(2, 7, 3)  # N = 2 = L * D
 h_0, c_0 = torch.randn(2, 2, 4), torch.randn(2, 2, 4)  # (L * D, N, H): right
@@ -43,7 +45,9 @@ print("same result:", torch.allclose(right, wrong))
 #
 # The forget gate ``f_t`` is one of the four gates. It lies between 0 and 1 and scales
 # the previous cell state: ``c_t = f_t * c_{t-1} + i_t * g_t``. :func:`lstm_figures.trace`
-# recomputes every gate and state, so we can check this equation on the real model.
+# recomputes every gate and state, so we can check this equation on the real model. What
+# the forget gate does to how far back an LSTM remembers is the subject of
+# :ref:`sphx_glr_auto_examples_recipes_plot_18_why_lstm.py`.
 
 import lstm_figures as lf
 
@@ -118,7 +122,10 @@ for warning in selection.warnings:
 # %%
 # The figure marks the two cells it reads: the top layer's forward row at its last step,
 # which is the forward final state, and the backward row at the same step, where the
-# backward direction starts. The backward final state is ``h_n[-1]``, at t = 0.
+# backward direction starts. The backward final state is ``h_n[-1]``, at t = 0. The recipe
+# :ref:`sphx_glr_auto_examples_recipes_plot_14_sequence_label.py` takes the right features
+# for a classifier, and :ref:`sphx_glr_auto_examples_recipes_plot_15_step_labels.py` keeps
+# the padding out of a loss over every step.
 
 lf.draw("selection", batch_first, expression="output[:, -1]")
 
@@ -152,7 +159,9 @@ print("output:", tuple(output.shape), " h_n:", tuple(h_n.shape), " c_n:", tuple(
 # --------------------------------
 #
 # Dropout is applied to the output of every layer except the last one. With one layer,
-# there is nowhere to apply it: PyTorch warns, and in training mode two passes agree.
+# there is nowhere to apply it: PyTorch warns, and in training mode two passes agree. With
+# two layers they differ, which is why
+# :ref:`sphx_glr_auto_examples_recipes_plot_17_long_series.py` compares in eval mode.
 
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
