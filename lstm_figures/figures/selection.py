@@ -314,10 +314,16 @@ def _legend_elements(tr: Trace, labels: Labels, lines: list[tuple[str, str]]) ->
 
 def _swatch(kind: str, y: float, labels: Labels) -> list[Element]:
     box = {"rounded": False, "linewidth": 0.8}
+    # The read swatches wear a selected cell's outline: filled alone, they would look like
+    # the output strips, which share the forward direction's colour.
+    frame = Box(0.16, y - 0.11, 0.38, 0.22, role="none", edge="highlight", linewidth=FINAL_EDGE)
     if kind == "full":
-        return [Box(0.2, y - 0.08, 0.3, 0.16, role="hidden", edge="hidden", **box)]
+        return [Box(0.2, y - 0.08, 0.3, 0.16, role="hidden", edge="hidden", **box), frame]
     if kind == "partial":
-        return [Box(0.2, y - 0.08, 0.3, 0.16, role="none", edge="hidden", hatch=_HATCH, **box)]
+        return [
+            Box(0.2, y - 0.08, 0.3, 0.16, role="none", edge="hidden", hatch=_HATCH, **box),
+            frame,
+        ]
     if kind == "states":  # one small h box and one small c box, side by side
         return [
             Box(
