@@ -89,7 +89,8 @@ for b, length in enumerate(lengths.tolist()):
     difference = (wrong[b] - features[b]).abs().max().item()
     assert padding == (length < T)
     assert difference > 1e-3
-    print(f"sequence {b}, length {length}: padding {padding}, max |diff| {difference:.3f}")
+    shown = f"padding {padding}, max |diff| {difference:.3f}"
+    print(f"sequence {b}, length {length}: {shown}")
 full = lengths == T  # the sequence of length T: its forward half is right
 assert torch.allclose(wrong[full, :H], features[full, :H])
 

@@ -64,7 +64,8 @@ print("output (N, T, D * H_out):", tuple(output.shape))
 head = nn.Linear(H, num_tags)
 logits = head(output)  # (N, T, num_tags)
 assert tuple(logits.shape) == (N, T, num_tags)
-assert torch.allclose(logits, torch.stack([head(output[:, t]) for t in range(T)], dim=1))
+step_by_step = torch.stack([head(output[:, t]) for t in range(T)], dim=1)
+assert torch.allclose(logits, step_by_step)
 print("logits (N, T, num_tags):", tuple(logits.shape))
 
 # %%
@@ -77,10 +78,12 @@ print("logits (N, T, num_tags):", tuple(logits.shape))
 per_step = cross_entropy(logits.transpose(1, 2), tags, reduction="none")  # (N, T)
 masked = (per_step * mask).sum() / mask.sum()
 real_only = cross_entropy(head(lstm(pack(x))[0].data), pack(tags).data)
-ignored = cross_entropy(logits.transpose(1, 2), tags.masked_fill(~mask, -100), ignore_index=-100)
+ignored_tags = tags.masked_fill(~mask, -100)  # -100: the default ignore_index
+ignored = cross_entropy(logits.transpose(1, 2), ignored_tags, ignore_index=-100)
 assert torch.allclose(masked, real_only)
 assert torch.allclose(masked, ignored)
-print(f"masked mean {masked:.4f}, over packed.data {real_only:.4f}, ignore_index {ignored:.4f}")
+print(f"masked mean {masked:.4f}, over packed.data {real_only:.4f}")
+print(f"ignore_index {ignored:.4f}")
 
 # %%
 # Give the padded steps another tag: the masked loss stays the same, and the plain mean over
@@ -109,9 +112,10 @@ n, last = 0, int(lengths[0]) - 1
 later = x.clone()
 later[n, last] += 1.0
 for model in (lstm, bi):
-    moved = (step_features(model, later) - step_features(model, x))[n, :last].abs().max()
+    change = step_features(model, later) - step_features(model, x)
+    moved = change[n, :last].abs().max()
     assert (moved > 1e-3) == model.bidirectional
-    print(f"bidirectional={model.bidirectional}: steps 0 to {last - 1} changed by {moved:.4f}")
+    print(f"bidirectional={model.bidirectional}: steps 0-{last - 1} moved {moved:.4f}")
 
 # %%
 # Why packing matters with two directions
@@ -122,11 +126,12 @@ for model in (lstm, bi):
 # shorter sequence. The forward half stays right at the real steps: it reads the padding last.
 packed_out, padded_out = step_features(bi, x), bi(x)[0]
 for n, length in enumerate(lengths.tolist()):
-    assert torch.allclose(packed_out[n, :length], bi(x[n : n + 1, :length])[0][0], atol=1e-6)
+    alone = bi(x[n : n + 1, :length])[0][0]  # sequence n by itself, unpadded
+    assert torch.allclose(packed_out[n, :length], alone, atol=1e-6)
     gap = (padded_out[n, :length] - packed_out[n, :length]).abs()
     assert gap[:, :H].max() < 1e-6  # forward half: the same
     backward = gap[:, H:].amax(dim=1)  # per real step
-    assert bool((backward > 1e-3).all()) == (length < T)  # off at every step unless full
+    assert bool((backward > 1e-3).all()) == (length < T)  # off everywhere unless full
     print(
         f"sequence {n}, length {length}: backward half off by {backward.min():.4f} to "
         f"{backward.max():.4f}"

@@ -65,11 +65,12 @@ for name, g in curves.items():
 #
 # The cell state ``c`` (not the forget gate, see
 # :ref:`sphx_glr_auto_examples_plot_08_misconceptions.py`) is updated unit by unit as
-# ``c_t = f_t * c_{t-1} + i_t * g_t`` (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`). So
-# the direct path from ``c_{t-1}`` to ``c_t`` scales both the state and its gradient by ``f_t``,
-# and t steps of it scale them by a product of t forget gates. The gradient also runs through ``h``
-# and the gates, so g(t) is not simply that product. PyTorch draws every weight and bias from [-1/√H, 1/√H], so a
-# gate's input stays small and f stays near sigmoid(0) = 0.5: a product of T-1 such factors is tiny.
+# ``c_t = f_t * c_{t-1} + i_t * g_t`` (:ref:`sphx_glr_auto_examples_beyond_plot_09_gates.py`).
+# So the direct path from ``c_{t-1}`` to ``c_t`` scales both the state and its gradient by
+# ``f_t``, and t steps of it scale them by a product of t forget gates. The gradient also runs
+# through ``h`` and the gates, so g(t) is not simply that product. PyTorch draws every weight
+# and bias from [-1/√H, 1/√H], so a gate's input stays small and f stays near sigmoid(0) =
+# 0.5: a product of T-1 such factors is tiny.
 assert all(p.abs().max() <= H**-0.5 for p in lstm.parameters())
 
 
@@ -128,7 +129,8 @@ assert all(far[4] > 1e4 * g for g in far[:3])
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-fig.set_label("g(t), t = 0 … T−1: RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")  # alt text
+# The alt text: symbols, as in the figure.
+fig.set_label("g(t), t = 0 … T−1: RNN, GRU, LSTM, LSTM b_f = 1, LSTM b_f = 2")
 for (label, g), style in zip(curves.items(), ["-", "--", "-.", ":", "-"], strict=True):
     ax.plot(g, style, label=label)
 norm = r"\|\partial\, \Sigma\, \mathrm{output}[T-1] \,/\, \partial x[T-1-t]\|"
