@@ -4,13 +4,14 @@ what goes into bench.json.
 
 from __future__ import annotations
 
-# name: (limit, unit, what is compared)
+# name: (limit, unit, what is compared). The build targets are those of the recipes issue
+# (#14): the gallery grows, the build may not.
 TARGETS = {
-    "clean build, both languages": (30.0, "s", "wall-clock seconds"),
+    "clean build, both languages": (20.0, "s", "wall-clock seconds"),
     "clean build, both / English only": (1.5, "x", "ratio"),
-    "no-op rebuild, both languages": (4.0, "s", "median"),
-    "one example edited (median example), both": (8.0, "s", "median"),
-    "one example edited (heaviest example), both": (8.0, "s", "median"),
+    "no-op rebuild, both languages": (3.0, "s", "median"),
+    "one example edited (median example), both": (6.0, "s", "median"),
+    "one example edited (heaviest example), both": (6.0, "s", "median"),
     "lf.draw + PNG, slowest figure": (150.0, "ms", "median, T = 8 and T = 400"),
     "lf.draw + PNG, T = 400 / T = 8, worst figure": (1.5, "x", "ratio of medians"),
     "lstm-figures draw / import floor": (1.5, "x", "ratio of medians"),

@@ -194,8 +194,8 @@ def dark_thumbnails(app) -> None:
             with tempfile.TemporaryDirectory() as work:
                 # Palette images (see reduce_colours) would be shrunk without smoothing.
                 full_colour = Path(work) / "dark.png"
-                with Image.open(dark_image) as image:
-                    image.convert("RGB").save(full_colour)
+                with Image.open(dark_image) as image:  # a scratch file: fast, not small
+                    image.convert("RGB").save(full_colour, compress_level=1)
                 scale_image(full_colour, dark, width, height)
 
 
