@@ -45,10 +45,13 @@ print("encoder h_n:", tuple(h_n.shape), " decoder output:", tuple(output.shape))
 bi = nn.LSTM(F_in, H, num_layers=L, batch_first=True, bidirectional=True)
 _, (h_n, c_n) = bi(x)
 assert tuple(h_n.shape) == (L * 2, N, H)
+message = ""
 try:
     decoder(y, (h_n, c_n))
 except RuntimeError as error:
-    print("RuntimeError:", " ".join(str(error).split()))
+    message = " ".join(str(error).split())
+assert message  # refused
+print("RuntimeError:", message)
 
 # %%
 # ``h_n`` holds layer 0 forward, layer 0 backward, layer 1 forward, and so on, so
